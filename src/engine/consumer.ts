@@ -1,0 +1,127 @@
+/** The consumer: queue → transforms → destination buffer → write → cursor → ack (reference §4.5, §8.2). */
+import { BizonError, messageOf } from '../errors.ts'
+import type { EndMessage, PageMessage, Queue } from '../queues/types.ts'
+import { DestinationBuffer } from './buffer.ts'
+import type { RunContext, StageResult } from './context.ts'
+import { toDestinationRecords } from './records.ts'
+import { writeRange } from './writer.ts'
+
+const MB = 1024 * 1024
+
+export interface ConsumerResult extends StageResult {
+  /** The end message, when one arrived. */
+  end?: EndMessage
+  /** Finalized and marked succeeded. */
+  finished: boolean
+}
+
+export async function consume(ctx: RunContext, queue: Queue): Promise<ConsumerResult> {
+  const { config } = ctx.config.destination
+  const buffer = new DestinationBuffer(config.buffer_size * MB, config.buffer_flush_timeout * 1000)
+  const ack = (iteration: number) => queue.ack(iteration)
+  const flush = async () => {
+    const range = buffer.take()
+    if (range) await writeRange(ctx, range, ack)
+  }
+  const gauges = () =>
+    ctx.observer.gauges({
+      queueDepth: queue.size(),
+      bufferBytes: buffer.bytes,
+      bufferRecords: buffer.records,
+    })
+
+  let stage: 'queue' | 'transform' | 'destination' = 'queue'
+  try {
+    for (;;) {
+      stage = 'queue'
+      const message = await nextMessage(queue, buffer, ctx.signal, flush)
+      if (message.type === 'end') {
+        stage = 'destination'
+        await flush()
+        if (message.outcome !== 'success') return { status: 'success', end: message, finished: false }
+        await finish(ctx)
+        await queue.ack(message.iteration)
+        return { status: 'success', end: message, finished: true }
+      }
+      stage = 'transform'
+      const converted = toDestinationRecords(message.records, message.extractedAt, ctx.transforms)
+      stage = 'destination'
+      await place(ctx, buffer, message, converted, flush)
+      gauges()
+    }
+  } catch (error) {
+    if (ctx.signal.aborted && stage === 'queue') {
+      await flush().catch(() => {})
+      return { status: 'killed_by_runner', finished: false }
+    }
+    const status =
+      stage === 'transform' ? 'transform_error' : stage === 'queue' ? 'queue_error' : errorStatus(error)
+    if (status === 'transform_error') await flush().catch(() => {})
+    return { status, error, finished: false }
+  }
+}
+
+function errorStatus(error: unknown) {
+  return error instanceof BizonError && error.code === 'backend' ? 'backend_error' : 'destination_error'
+}
+
+/** Buffer rules of §8.2, with an oversized page written on its own instead of failing. */
+async function place(
+  ctx: RunContext,
+  buffer: DestinationBuffer,
+  message: PageMessage,
+  converted: { records: import('../plugin/types.ts').DestinationRecord[]; bytes: number },
+  flush: () => Promise<void>,
+) {
+  const { records, bytes } = converted
+  if (records.length > 0 && (buffer.ripe() || buffer.overflows(bytes))) await flush()
+  buffer.add(records, bytes, message.iteration, message.pagination, message.state)
+  if (buffer.capacity === 0 || buffer.bytes >= buffer.capacity) {
+    if (buffer.bytes > buffer.capacity && buffer.capacity > 0)
+      ctx.logger.warn(
+        `Page ${message.iteration} (${(bytes / MB).toFixed(1)} MB) is larger than buffer_size; writing it on its own.`,
+      )
+    await flush()
+  }
+}
+
+/** Waits for the next message; flushes a buffer that ripens while waiting (slow sources). */
+async function nextMessage(
+  queue: Queue,
+  buffer: DestinationBuffer,
+  signal: AbortSignal,
+  flush: () => Promise<void>,
+) {
+  for (;;) {
+    const wait = buffer.msUntilRipe()
+    if (wait === Number.POSITIVE_INFINITY) return queue.get(signal)
+    if (wait === 0) {
+      await flush()
+      continue
+    }
+    const timeout = AbortSignal.timeout(Math.max(1, wait))
+    try {
+      return await queue.get(AbortSignal.any([signal, timeout]))
+    } catch (error) {
+      if (signal.aborted || !timeout.aborted) throw error
+    }
+  }
+}
+
+/** Finalize, then mark the job succeeded (decisions 3, 4). Stream jobs stay running. */
+export async function finish(ctx: RunContext): Promise<void> {
+  try {
+    await ctx.destination.finalize?.()
+  } catch (error) {
+    throw new BizonError(
+      'destination',
+      `Destination "${ctx.destinationName}" could not finalize: ${messageOf(error)}`,
+      {
+        hint: 'Fix the cause and run again: the next run finalizes without refetching.',
+        cause: error,
+      },
+    )
+  }
+  if (ctx.plan.job.syncMode !== 'stream')
+    await ctx.backend.updateJob(ctx.plan.job.id, { status: 'succeeded', errorMessage: null })
+}

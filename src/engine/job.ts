@@ -1,0 +1,102 @@
+/** `init_job` (reference §4.2–4.3): reset resolution, resume or restart, and the resume point. */
+import type { Backend, Job, SyncKey } from '../backends/types.ts'
+import type { IncrementalInfo, Logger, Pagination, SyncMode } from '../plugin/types.ts'
+
+export interface JobPlan {
+  job: Job
+  /** The destination materialises this mode (`full_refresh` for resets). */
+  destinationMode: SyncMode
+  isReset: boolean
+  /** The job already has a committed destination cursor. */
+  resuming: boolean
+  /** The job's data is all written; only finalize and marking succeeded are left (decision 4). */
+  finishOnly: boolean
+  start: { iteration: number; pagination: Pagination; rowsWritten: number }
+  incremental?: IncrementalInfo
+}
+
+export interface JobOptions {
+  key: SyncKey
+  syncMode: SyncMode
+  forceIgnoreCheckpoint: boolean
+  resetFlag: boolean
+  cursorField?: string
+  total: () => Promise<number | null>
+  logger: Logger
+}
+
+export async function initJob(backend: Backend, options: JobOptions): Promise<JobPlan> {
+  const { key, syncMode, logger } = options
+  const running = await backend.getRunningJob(key)
+  const boundReset = running ? await backend.getResetByJob(running.id) : null
+  const resumingReset = !!boundReset
+
+  let isReset = false
+  if (syncMode !== 'incremental') {
+    if (options.resetFlag)
+      logger.warn(
+        `source.reset is set but sync_mode is ${syncMode}, there is no incremental state to reset - ignoring.`,
+      )
+  } else if (resumingReset) isReset = true
+  else if (await backend.getPendingReset(key)) isReset = true
+  else isReset = options.resetFlag
+
+  const forceCreate = options.forceIgnoreCheckpoint || (isReset && !resumingReset)
+  let job: Job | null = null
+  let last = running ? await backend.getLastDestinationCursor(running.id) : null
+
+  // Stream sources keep their own position, so an exhausted stream job simply reads again.
+  const exhausted = (cursor: typeof last) => !!cursor && cursor.pagination === null && syncMode !== 'stream'
+  if (running && !forceCreate && exhausted(last)) {
+    logger.info(`Job ${running.id} wrote every record before it stopped; finishing it.`)
+    job = running
+  } else if (running && (forceCreate || syncMode === 'full_refresh')) {
+    await backend.updateJob(running.id, { status: 'cancelled' })
+    logger.info(
+      `Cancelled job ${running.id} (${forceCreate ? 'fresh start requested' : 'a full refresh restarts from scratch'}).`,
+    )
+    last = null
+  } else if (running) {
+    job = running
+    logger.info(
+      last
+        ? `Resuming job ${running.id} after iteration ${last.toSourceIteration}.`
+        : `Resuming job ${running.id} from the start.`,
+    )
+  }
+  if (!job) {
+    const total = syncMode === 'stream' ? null : await options.total()
+    job = await backend.createJob(key, { syncMode, totalRecordsToFetch: total ?? null })
+  }
+
+  if (isReset && !boundReset) {
+    const pending = (await backend.getPendingReset(key)) ?? (await backend.createReset(key))
+    await backend.consumeReset(pending.id, job.id)
+  }
+  if (job.status !== 'running') await backend.updateJob(job.id, { status: 'running', errorMessage: null })
+
+  let incremental: IncrementalInfo | undefined
+  if (syncMode === 'incremental' && !isReset) {
+    const previous = await backend.getLastSucceededJob(key)
+    if (previous)
+      incremental = {
+        lastRun: previous.createdAt,
+        state: previous.incrementalState ?? undefined,
+        cursorField: options.cursorField,
+      }
+    else logger.info('First incremental run: fetching everything.')
+  } else if (isReset) logger.info(`Resetting ${key.sourceName}.${key.streamName}: refetching everything.`)
+
+  const rowsWritten = last ? await backend.getRowsWritten(job.id) : 0
+  return {
+    job,
+    destinationMode: isReset ? 'full_refresh' : syncMode,
+    isReset,
+    resuming: !!last,
+    finishOnly: exhausted(last),
+    start: last
+      ? { iteration: last.toSourceIteration + 1, pagination: last.pagination ?? {}, rowsWritten }
+      : { iteration: 0, pagination: {}, rowsWritten: 0 },
+    incremental,
+  }
+}

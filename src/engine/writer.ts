@@ -1,0 +1,96 @@
+/** One flush: write the buffered records, commit their destination cursor, ack the queue. */
+import { BizonError, messageOf } from '../errors.ts'
+import type { DestinationRecord } from '../plugin/types.ts'
+import type { BufferedRange } from './buffer.ts'
+import type { RunContext } from './context.ts'
+
+export async function writeRange(
+  ctx: RunContext,
+  range: BufferedRange,
+  ack?: (iteration: number) => Promise<void>,
+): Promise<void> {
+  const started = performance.now()
+  const groups = groupByDestination(range.batches, ctx.destinationId)
+  for (const [destinationId, records] of groups) {
+    try {
+      await ctx.destination.write(records, { destinationId })
+    } catch (error) {
+      await ctx.backend
+        .createDestinationCursor({
+          ...ctx.key,
+          jobId: ctx.plan.job.id,
+          destinationName: ctx.destinationName,
+          fromSourceIteration: range.fromIteration,
+          toSourceIteration: range.toIteration,
+          rowsWritten: 0,
+          success: false,
+          pagination: range.pagination,
+        })
+        .catch(() => {})
+      throw error instanceof BizonError
+        ? error
+        : new BizonError(
+            'destination',
+            `Destination "${ctx.destinationName}" could not write ${records.length} records to ${destinationId}: ${messageOf(error)}`,
+            { cause: error },
+          )
+    }
+  }
+  try {
+    await ctx.backend.createDestinationCursor({
+      ...ctx.key,
+      jobId: ctx.plan.job.id,
+      destinationName: ctx.destinationName,
+      fromSourceIteration: range.fromIteration,
+      toSourceIteration: range.toIteration,
+      rowsWritten: range.records,
+      success: true,
+      pagination: range.pagination && Object.keys(range.pagination).length ? range.pagination : null,
+    })
+    if (range.state !== undefined)
+      await ctx.backend.updateJob(ctx.plan.job.id, { incrementalState: range.state })
+  } catch (error) {
+    throw new BizonError('backend', `Backend could not record the destination cursor: ${messageOf(error)}`, {
+      cause: error,
+    })
+  }
+  if (ack) await ack(range.toIteration)
+  ctx.observer.batchWritten({
+    fromIteration: range.fromIteration,
+    toIteration: range.toIteration,
+    records: range.records,
+    bytes: range.bytes,
+    ms: performance.now() - started,
+    destinationId: groups.length === 1 ? groups[0]![0] : ctx.destinationId,
+  })
+}
+
+/** Records grouped by their routing key, in arrival order; one group when nothing is routed. */
+export function groupByDestination(
+  batches: DestinationRecord[][],
+  fallback: string,
+): [string, DestinationRecord[]][] {
+  let routed = false
+  for (const batch of batches) {
+    for (const record of batch) {
+      if (record.destination_id !== undefined) {
+        routed = true
+        break
+      }
+    }
+    if (routed) break
+  }
+  if (!routed) return [[fallback, batches.length === 1 ? batches[0]! : batches.flat()]]
+  const groups = new Map<string, DestinationRecord[]>()
+  for (const batch of batches)
+    for (const record of batch) {
+      const id = record.destination_id ?? fallback
+      let group = groups.get(id)
+      if (!group) {
+        group = []
+        groups.set(id, group)
+      }
+      group.push(record)
+    }
+  return [...groups]
+}
