@@ -58,5 +58,6 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 }
 
 function yamlMessage(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
+  const line = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
+  return /[.!?]$/.test(line) ? line : `${line}.`
 }

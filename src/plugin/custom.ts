@@ -65,6 +65,9 @@ function isDeclaration(value: unknown): value is { kind: string } {
 
 /** `file:line:col message` from a load error (syntax errors carry a position; others a stack). */
 function whereAndWhat(error: unknown, path: string): string {
+  // Bun reports build errors as an aggregate whose items carry positions.
+  const first = (error as { errors?: unknown[] })?.errors?.[0]
+  if (first) return whereAndWhat(first, path)
   const e = error as {
     message?: string
     line?: number
