@@ -216,12 +216,6 @@ export async function validatePipeline(
       'At least one `record_schemas` must be provided if `unnest` is set to true.',
       'Add destination.config.record_schemas or set unnest: false.',
     )
-  if (runner?.type === 'process')
-    problem(
-      ['engine', 'runner', 'type'],
-      'The process runner is not available yet in this version.',
-      'Use `thread` (default) or `stream`.',
-    )
   if (runner?.type === 'stream' && source && source.sync_mode !== 'stream')
     problem(
       ['engine', 'runner', 'type'],

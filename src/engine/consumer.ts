@@ -44,7 +44,12 @@ export async function consume(ctx: RunContext, queue: Queue): Promise<ConsumerRe
         return { status: 'success', end: message, finished: true }
       }
       stage = 'transform'
-      const converted = toDestinationRecords(message.records, message.extractedAt, ctx.transforms)
+      const converted = toDestinationRecords(
+        message.records,
+        message.extractedAt,
+        message.transformed ? [] : ctx.transforms,
+        ctx.watchdog,
+      )
       stage = 'destination'
       await place(ctx, buffer, message, converted, flush)
       gauges()

@@ -5,6 +5,7 @@ import type { RunObserver } from '../observe/types.ts'
 import type { Destination, Logger, Source } from '../plugin/types.ts'
 import type { JobPlan } from './job.ts'
 import type { CompiledTransform } from './transforms.ts'
+import type { Watchdog } from './watchdog.ts'
 
 export interface RunContext {
   key: SyncKey
@@ -21,6 +22,8 @@ export interface RunContext {
   source: Source
   destination: Destination
   transforms: CompiledTransform[]
+  /** Ends the process when one batch spends too long in the transforms. */
+  watchdog?: Watchdog
   /** Write a source cursor row every N iterations. */
   syncCursorEvery: number
 }

@@ -6,6 +6,7 @@ import { BizonError, messageOf } from '../errors.ts'
 import type { RunObserver } from '../observe/types.ts'
 import type { Destination, Logger, Source } from '../plugin/types.ts'
 import type { Queue } from '../queues/types.ts'
+import { produceInWorker } from '../runners/process/index.ts'
 import { runStream } from '../runners/stream/index.ts'
 import { runThread } from '../runners/thread/index.ts'
 import { finish } from './consumer.ts'
@@ -13,6 +14,7 @@ import type { RunContext, StageStatus } from './context.ts'
 import { newId } from './ids.ts'
 import { initJob } from './job.ts'
 import { compileTransforms } from './transforms.ts'
+import { startWatchdog } from './watchdog.ts'
 
 const LEASE_TTL_MS = 30_000
 const HEARTBEAT_MS = 10_000
@@ -50,7 +52,10 @@ export async function openBackend(loaded: LoadedPipeline): Promise<Backend> {
 
 export async function runPipeline(loaded: LoadedPipeline, options: RunOptions): Promise<RunResult> {
   const { config } = loaded
-  const { logger, observer, signal } = options
+  const { logger, observer } = options
+  // A lost lease stops the run like a signal does.
+  const lost = new AbortController()
+  const signal = AbortSignal.any([options.signal, lost.signal])
   const key = syncKeyOf(loaded)
   const closers: (() => Promise<unknown> | undefined)[] = []
   const backend = await openBackend(loaded)
@@ -68,7 +73,13 @@ export async function runPipeline(loaded: LoadedPipeline, options: RunOptions): 
         },
       )
     }
-    const heartbeat = setInterval(() => backend.renewLease(key, holder).catch(() => {}), HEARTBEAT_MS)
+    const heartbeat = setInterval(() => {
+      backend.renewLease(key, holder).catch((error) => {
+        if (!(error instanceof BizonError && error.code === 'lease')) return // transient: retried next beat
+        logger.error(`${messageOf(error)} Stopping this run.`)
+        lost.abort(error)
+      })
+    }, HEARTBEAT_MS)
     heartbeat.unref?.()
     closers.unshift(async () => {
       clearInterval(heartbeat)
@@ -125,6 +136,14 @@ export async function runPipeline(loaded: LoadedPipeline, options: RunOptions): 
         `Error while connecting to destination "${config.destination.name}": ${destinationCheck.detail ?? 'check failed'}`,
       )
 
+    const transforms = compileTransforms(config.transforms)
+    const watchdog = transforms.length
+      ? startWatchdog(
+          transforms.map((t) => t.label),
+          config.engine.runner.config.transform_timeout * 1000,
+        )
+      : undefined
+    if (watchdog) closers.unshift(async () => watchdog.stop())
     const ctx: RunContext = {
       key,
       config,
@@ -137,7 +156,8 @@ export async function runPipeline(loaded: LoadedPipeline, options: RunOptions): 
       destinationId,
       source,
       destination,
-      transforms: compileTransforms(config.transforms),
+      transforms,
+      watchdog,
       syncCursorEvery: Number(config.engine.backend.config.syncCursorInDBEvery ?? 10) || 10,
     }
     observer.jobStarted(plan.job, {
@@ -194,7 +214,8 @@ async function execute(
   })
   try {
     await queue.connect()
-    const { producer, consumer } = await runThread(ctx, queue)
+    const producer$ = config.engine.runner.type === 'process' ? produceInWorker(loaded) : undefined
+    const { producer, consumer } = await runThread(ctx, queue, producer$)
     const ok = producer.outcome === 'success' && consumer.status === 'success' && consumer.finished
     const error =
       consumer.status !== 'success' ? consumer.error : producer.error ? new Error(producer.error) : undefined

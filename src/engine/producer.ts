@@ -76,6 +76,7 @@ export async function produce(ctx: RunContext, queue: Queue): Promise<EndMessage
         state: page.state,
       })
     } catch (error) {
+      if (error instanceof BizonError && error.code === 'transform') return end('transform_error', error)
       return end(
         'queue_error',
         new BizonError('queue', `Queue could not accept page ${iteration}: ${messageOf(error)}`),

@@ -2,6 +2,7 @@
 import type { DestinationRecord, SourceRecord } from '../plugin/types.ts'
 import { newId } from './ids.ts'
 import { applyTransforms, type CompiledTransform } from './transforms.ts'
+import type { Watchdog } from './watchdog.ts'
 
 export interface ConvertedBatch {
   records: DestinationRecord[]
@@ -15,26 +16,32 @@ export function toDestinationRecords(
   records: SourceRecord[],
   extractedAt: Date,
   transforms: CompiledTransform[],
+  watchdog?: Watchdog,
 ): ConvertedBatch {
   const loadedAt = new Date()
   const out: DestinationRecord[] = new Array(records.length)
   let count = 0
   let bytes = 0
-  for (const record of records) {
-    const id = typeof record.id === 'string' ? record.id : String(record.id)
-    const data = transforms.length ? applyTransforms(transforms, record.data, id) : record.data
-    if (data === null) continue
-    const text = JSON.stringify(data)
-    bytes += text.length + id.length + ENVELOPE_BYTES
-    out[count++] = {
-      bizon_id: newId(),
-      bizon_extracted_at: extractedAt,
-      bizon_loaded_at: loadedAt,
-      source_record_id: id,
-      source_timestamp: record.timestamp ?? extractedAt,
-      source_data: text,
-      destination_id: record.destinationId,
+  watchdog?.enter()
+  try {
+    for (const record of records) {
+      const id = typeof record.id === 'string' ? record.id : String(record.id)
+      const data = transforms.length ? applyTransforms(transforms, record.data, id, watchdog) : record.data
+      if (data === null) continue
+      const text = JSON.stringify(data)
+      bytes += text.length + id.length + ENVELOPE_BYTES
+      out[count++] = {
+        bizon_id: newId(),
+        bizon_extracted_at: extractedAt,
+        bizon_loaded_at: loadedAt,
+        source_record_id: id,
+        source_timestamp: record.timestamp ?? extractedAt,
+        source_data: text,
+        destination_id: record.destinationId,
+      }
     }
+  } finally {
+    watchdog?.leave()
   }
   out.length = count
   return { records: out, bytes }

@@ -8,6 +8,11 @@ export interface CompiledTransform {
   fn: TransformFn
 }
 
+/** Reports which transform runs, for the time limit (see watchdog.ts). */
+export interface TransformTracker {
+  at(index: number): void
+}
+
 /** The body sees `data`; it may mutate it, reassign it, or return a new object; `null` drops the record. */
 export function compileTransforms(transforms: { label: string; js: string }[]): CompiledTransform[] {
   return transforms.map(({ label, js }) => {
@@ -26,9 +31,12 @@ export function applyTransforms(
   transforms: CompiledTransform[],
   data: Record<string, unknown>,
   recordId: string,
+  tracker?: TransformTracker,
 ): Record<string, unknown> | null {
   let current: Record<string, unknown> | null = data
-  for (const { label, fn } of transforms) {
+  for (let index = 0; index < transforms.length; index++) {
+    const { label, fn } = transforms[index]!
+    tracker?.at(index)
     try {
       current = fn(current!)
     } catch (error) {

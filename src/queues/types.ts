@@ -11,6 +11,8 @@ export interface PageMessage {
   pagination: Pagination | null
   /** Incremental state returned with this page (decision 17). */
   state?: unknown
+  /** The transforms were applied already (the process runner runs them beside the source). */
+  transformed?: boolean
 }
 
 export type ProducerOutcome =
@@ -19,6 +21,8 @@ export type ProducerOutcome =
   | 'queue_error'
   | 'backend_error'
   | 'killed_by_runner'
+  /** Transforms run beside the source (process runner) and one failed. */
+  | 'transform_error'
 
 /** The end of the stream; carries the producer's outcome (decision 2). */
 export interface EndMessage {

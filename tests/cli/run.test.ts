@@ -189,3 +189,24 @@ describe('bizon run', () => {
     expect(new Set(ids).size).toBe(3000)
   })
 })
+
+describe('transform time limit', () => {
+  test('a transform stuck in a loop ends the run naming its label; the rerun resumes', async () => {
+    const dir = tempDir()
+    const loop = `engine:\n  runner:\n    config:\n      transform_timeout: 1\ntransforms:\n  - label: fine\n    js: data.ok = true\n  - label: forever\n    js: |\n      if (data.id >= 250) while (true) {}\n`
+    writePipeline(
+      dir,
+      'p.yml',
+      syntheticPipeline({ records: 500, pageSize: 50, syncMode: 'incremental', extra: loop }),
+    )
+    const stuck = await runCli(['run', 'p.yml'], { cwd: dir })
+    expect(stuck.code).toBe(137)
+    expect(stuck.stderr).toContain(
+      '✖ Transform "forever" ran longer than 1 s on one batch: stopping the run.',
+    )
+    expect(sourceIds(join(dir, 'out_incremental.json'))).toHaveLength(250)
+    writePipeline(dir, 'p.yml', syntheticPipeline({ records: 500, pageSize: 50, syncMode: 'incremental' }))
+    expect((await runCli(['run', 'p.yml'], { cwd: dir })).code).toBe(0)
+    expect(new Set(sourceIds(join(dir, 'out.json'))).size).toBe(500)
+  })
+})

@@ -32,7 +32,7 @@ export async function runStream(ctx: RunContext): Promise<StageResult> {
     if (page.records.length > 0) {
       let converted: ReturnType<typeof toDestinationRecords>
       try {
-        converted = toDestinationRecords(page.records, extractedAt, ctx.transforms)
+        converted = toDestinationRecords(page.records, extractedAt, ctx.transforms, ctx.watchdog)
       } catch (error) {
         return { status: 'transform_error', error }
       }

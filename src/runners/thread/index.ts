@@ -9,7 +9,13 @@ export interface ThreadResult {
   consumer: ConsumerResult
 }
 
-export async function runThread(ctx: RunContext, queue: Queue): Promise<ThreadResult> {
+export type Producer = (ctx: RunContext, queue: Queue) => Promise<EndMessage>
+
+export async function runThread(
+  ctx: RunContext,
+  queue: Queue,
+  producer: Producer = produce,
+): Promise<ThreadResult> {
   // Each side can stop the other (decision 2; upstream's check never stopped the consumer).
   const stopProducer = new AbortController()
   const stopConsumer = new AbortController()
@@ -23,11 +29,11 @@ export async function runThread(ctx: RunContext, queue: Queue): Promise<ThreadRe
     }
     return result
   })
-  const producer = produce(producerCtx, queue).then((end) => {
+  const producing = producer(producerCtx, queue).then((end) => {
     // The end message always follows the producer's last page, unless the queue itself failed.
     if (end.outcome === 'queue_error') stopConsumer.abort()
     return end
   })
-  const [producerEnd, consumerResult] = await Promise.all([producer, consumer])
+  const [producerEnd, consumerResult] = await Promise.all([producing, consumer])
   return { producer: producerEnd, consumer: consumerResult }
 }

@@ -1,0 +1,68 @@
+/**
+ * Transform time limit. A transform stuck in a loop blocks the event loop, so no timer on this
+ * thread can fire: a tiny worker watches a shared deadline and ends the process when it passes.
+ * Stopping hard is safe because the state is crash-safe (DESIGN "Transforms").
+ */
+
+const WORKER = `
+let view, labels, limitMs, base
+self.onmessage = (event) => {
+  ({ view, labels, limitMs, base } = event.data)
+  setInterval(() => {
+    const started = Atomics.load(view, 0)
+    if (started === 0 || Date.now() - base - started < limitMs) return
+    const label = labels[Atomics.load(view, 1)] ?? '?'
+    process.stderr.write('✖ Transform "' + label + '" ran longer than ' + (limitMs / 1000) + ' s on one batch: stopping the run.\\n  Fix the transform (an endless loop?) or raise engine.runner.config.transform_timeout. The next run resumes from the last checkpoint.\\n')
+    process.kill(process.pid, 'SIGKILL')
+  }, Math.min(250, limitMs / 4))
+}
+`
+
+export interface Watchdog {
+  /** A batch enters the transforms. */
+  enter(): void
+  /** The transform at `index` is running now (a plain write: cheap on the per-record path). */
+  at(index: number): void
+  leave(): void
+  stop(): void
+  /** What another thread needs to report to this watchdog (see `attachWatchdog`). */
+  shared: SharedWatch
+}
+
+export interface SharedWatch {
+  view: Int32Array
+  base: number
+}
+
+export function startWatchdog(labels: string[], limitMs: number): Watchdog {
+  // Milliseconds since `base` fit an Int32 (Atomics need integers) for weeks of running.
+  const shared = { view: new Int32Array(new SharedArrayBuffer(8)), base: Date.now() - 1 }
+  const url = URL.createObjectURL(new Blob([WORKER], { type: 'application/javascript' }))
+  const worker = new Worker(url)
+  worker.postMessage({ ...shared, labels, limitMs })
+  ;(worker as Worker & { unref(): void }).unref()
+  return {
+    ...attachWatchdog(shared),
+    stop() {
+      worker.terminate()
+      URL.revokeObjectURL(url)
+    },
+  }
+}
+
+/** Reports to a watchdog started on another thread. */
+export function attachWatchdog({ view, base }: SharedWatch): Watchdog {
+  return {
+    shared: { view, base },
+    enter() {
+      Atomics.store(view, 0, Date.now() - base)
+    },
+    at(index) {
+      view[1] = index
+    },
+    leave() {
+      Atomics.store(view, 0, 0)
+    },
+    stop() {},
+  }
+}
