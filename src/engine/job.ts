@@ -21,7 +21,7 @@ export interface JobOptions {
   forceIgnoreCheckpoint: boolean
   resetFlag: boolean
   cursorField?: string
-  total: () => Promise<number | null>
+  total: (incremental: IncrementalInfo | undefined) => Promise<number | null>
   logger: Logger
 }
 
@@ -64,17 +64,6 @@ export async function initJob(backend: Backend, options: JobOptions): Promise<Jo
         : `Resuming job ${running.id} from the start.`,
     )
   }
-  if (!job) {
-    const total = syncMode === 'stream' ? null : await options.total()
-    job = await backend.createJob(key, { syncMode, totalRecordsToFetch: total ?? null })
-  }
-
-  if (isReset && !boundReset) {
-    const pending = (await backend.getPendingReset(key)) ?? (await backend.createReset(key))
-    await backend.consumeReset(pending.id, job.id)
-  }
-  if (job.status !== 'running') await backend.updateJob(job.id, { status: 'running', errorMessage: null })
-
   let incremental: IncrementalInfo | undefined
   if (syncMode === 'incremental' && !isReset) {
     const previous = await backend.getLastSucceededJob(key)
@@ -86,6 +75,17 @@ export async function initJob(backend: Backend, options: JobOptions): Promise<Jo
       }
     else logger.info('First incremental run: fetching everything.')
   } else if (isReset) logger.info(`Resetting ${key.sourceName}.${key.streamName}: refetching everything.`)
+
+  if (!job) {
+    const total = syncMode === 'stream' ? null : await options.total(incremental)
+    job = await backend.createJob(key, { syncMode, totalRecordsToFetch: total ?? null })
+  }
+
+  if (isReset && !boundReset) {
+    const pending = (await backend.getPendingReset(key)) ?? (await backend.createReset(key))
+    await backend.consumeReset(pending.id, job.id)
+  }
+  if (job.status !== 'running') await backend.updateJob(job.id, { status: 'running', errorMessage: null })
 
   const rowsWritten = last ? await backend.getRowsWritten(job.id) : 0
   return {

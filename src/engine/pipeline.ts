@@ -111,7 +111,7 @@ export async function runPipeline(loaded: LoadedPipeline, options: RunOptions): 
       forceIgnoreCheckpoint: config.source.force_ignore_checkpoint,
       resetFlag: config.source.reset,
       cursorField: config.source.cursor_field,
-      total: async () => (await source.total?.()) ?? null,
+      total: async (incremental) => (await source.total?.({ stream: key.streamName, incremental })) ?? null,
       logger,
     })
     const destinationId = config.destination.config.destination_id ?? `${key.sourceName}_${key.streamName}`

@@ -64,7 +64,8 @@ export interface CheckResult {
 
 export interface Source {
   check?(): Promise<CheckResult>
-  total?(): Promise<number | null | undefined>
+  /** Records this run will read (progress and ETA); `incremental` is set as for `read`. */
+  total?(request?: { stream: string; incremental?: IncrementalInfo }): Promise<number | null | undefined>
   read(request: ReadRequest): Promise<Page>
   /** Stream mode: acknowledge everything returned so far (called after it was written). */
   commit?(): Promise<void>

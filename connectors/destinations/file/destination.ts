@@ -1,0 +1,131 @@
+/** The file destination (reference §8.3): NDJSON staged per sync mode, published by finalize. */
+import type { FileHandle } from 'node:fs/promises'
+import { mkdir, open } from 'node:fs/promises'
+import type { Destination, DestinationContext, DestinationRecord, WriteInfo } from '../../../src/index.ts'
+import { BizonError } from '../../../src/index.ts'
+import { EnvelopeEncoder, UnnestEncoder } from './encode.ts'
+import { type Target, targetOf } from './paths.ts'
+import { appendStaging, createEmpty, dropStaging, publishTemp, syncDir } from './publish.ts'
+
+type Encoder = { encode(records: DestinationRecord[], start: number, end: number): string }
+
+/** Records encoded per write call: a few MB, so encoding the next chunk overlaps writing this one. */
+const CHUNK = 8192
+
+/** Runs a file operation; a system error becomes a message naming the file and what to check. */
+async function attempt<T>(action: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation()
+  } catch (error) {
+    if (error instanceof BizonError) throw error
+    throw new BizonError(
+      'destination',
+      `Destination "file" could not ${action}: ${(error as Error).message}. Check that the folder is writable and the disk has space.`,
+      { cause: error },
+    )
+  }
+}
+
+export async function createFileDestination(ctx: DestinationContext): Promise<Destination> {
+  const targets = new Map<string, Target>()
+  const encoders = new Map<string, Encoder>()
+  const handles = new Map<string, FileHandle>()
+  const envelope = new EnvelopeEncoder()
+
+  /** First use of an id in this run: drop what a crashed earlier job left, unless resuming it. */
+  const prepare = async (id: string): Promise<Target> => {
+    let target = targets.get(id)
+    if (target) return target
+    target = targetOf(id, ctx.baseDir, id === ctx.destinationId)
+    const t = target
+    // A stale temp file is emptied, so a run without records still publishes an (empty) file.
+    if (!ctx.resuming && ctx.syncMode === 'full_refresh')
+      await attempt(`create ${t.temp}`, () => createEmpty(t.temp, t.dir))
+    if (!ctx.resuming && ctx.syncMode === 'incremental')
+      await attempt(`clear ${t.staging}`, () => dropStaging(t))
+    targets.set(id, target)
+    return target
+  }
+
+  const pathFor = (t: Target): string =>
+    ctx.syncMode === 'full_refresh' ? t.temp : ctx.syncMode === 'incremental' ? t.staging : t.main
+
+  const encoderFor = (id: string): Encoder => {
+    if (!ctx.unnest) return envelope
+    let encoder = encoders.get(id)
+    if (!encoder) {
+      const schema = ctx.recordSchemas.find((s) => s.destination_id === id)
+      if (!schema) {
+        const known = ctx.recordSchemas.map((s) => s.destination_id).join(', ') || 'none'
+        throw new BizonError(
+          'destination',
+          `Destination "file" could not unnest records for "${id}": no record schema has that destination_id (schemas: ${known}). Add one to destination.config.record_schemas.`,
+        )
+      }
+      encoder = new UnnestEncoder(schema, id)
+      encoders.set(id, encoder)
+    }
+    return encoder
+  }
+
+  const handleFor = async (t: Target, path: string): Promise<FileHandle> => {
+    let handle = handles.get(path)
+    if (!handle) {
+      await mkdir(t.dir, { recursive: true })
+      handle = await open(path, 'a')
+      await syncDir(t.dir)
+      handles.set(path, handle)
+    }
+    return handle
+  }
+
+  /** Appends a batch in order, one chunk in flight; a batch failing half-way is cut off again. */
+  const append = async (handle: FileHandle, encoder: Encoder, records: DestinationRecord[]) => {
+    const before = (await handle.stat()).size
+    let writing: Promise<void> | undefined
+    try {
+      for (let start = 0; start < records.length; start += CHUNK) {
+        const text = encoder.encode(records, start, Math.min(records.length, start + CHUNK))
+        await writing
+        writing = handle.writeFile(text)
+      }
+      await writing
+    } catch (error) {
+      await writing?.catch(() => {})
+      await handle.truncate(before).catch(() => {})
+      throw error
+    }
+    // One fsync per batch: the engine commits its cursor when write() returns.
+    await handle.datasync()
+  }
+
+  const closeAll = async (): Promise<void> => {
+    const opened = [...handles.values()]
+    handles.clear()
+    await Promise.all(opened.map((h) => h.close()))
+  }
+
+  await prepare(ctx.destinationId)
+
+  return {
+    async write(records: DestinationRecord[], info: WriteInfo) {
+      if (records.length === 0) return
+      const id = info?.destinationId ?? ctx.destinationId
+      const target = await prepare(id)
+      const encoder = encoderFor(id)
+      const path = pathFor(target)
+      await attempt(`write ${path}`, async () => append(await handleFor(target, path), encoder, records))
+    },
+    async finalize() {
+      await closeAll()
+      if (ctx.syncMode === 'stream') return
+      for (const t of targets.values()) {
+        if (ctx.syncMode === 'full_refresh') await attempt(`publish ${t.main}`, () => publishTemp(t))
+        else await attempt(`append ${t.staging} to ${t.main}`, () => appendStaging(t))
+      }
+    },
+    async close() {
+      await closeAll()
+    },
+  }
+}

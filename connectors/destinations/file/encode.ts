@@ -1,0 +1,99 @@
+/** Turns a batch of destination records into NDJSON text: envelope lines or unnested rows. */
+
+import type { DestinationRecord, RecordSchema } from '../../../src/index.ts'
+import { BizonError } from '../../../src/index.ts'
+
+const MILLIS = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0'))
+
+/**
+ * `isoWithOffset` without calling `toISOString` per record: a batch shares its Date objects
+ * (extracted/loaded), and source timestamps mostly share their second.
+ */
+export class IsoCache {
+  private date: Date | undefined
+  private text = ''
+  private second = Number.NaN
+  private prefix = ''
+
+  format(date: Date): string {
+    if (date === this.date) return this.text
+    const ms = date.getTime()
+    const second = Math.floor(ms / 1000)
+    if (second !== this.second) {
+      if (Number.isNaN(ms)) throw new RangeError('Invalid Date')
+      this.second = second
+      this.prefix = new Date(second * 1000).toISOString().slice(0, -4)
+    }
+    this.date = date
+    this.text = `${this.prefix}${MILLIS[ms - second * 1000]}000+00:00`
+    return this.text
+  }
+}
+
+/** Builds the text of one batch in envelope mode (reference §8.3). */
+export class EnvelopeEncoder {
+  private readonly extracted = new IsoCache()
+  private readonly loaded = new IsoCache()
+  private readonly timestamp = new IsoCache()
+
+  encode(records: DestinationRecord[], start = 0, end = records.length): string {
+    let out = ''
+    for (let i = start; i < end; i++) {
+      const r = records[i]!
+      // bizon_id is 32 hex chars and the dates are ISO: only the id and the data need escaping.
+      out +=
+        `{"bizon_id":"${r.bizon_id}","bizon_extracted_at":"${this.extracted.format(r.bizon_extracted_at)}",` +
+        `"bizon_loaded_at":"${this.loaded.format(r.bizon_loaded_at)}","source_record_id":${JSON.stringify(r.source_record_id)},` +
+        `"source_timestamp":"${this.timestamp.format(r.source_timestamp)}","source_data":${JSON.stringify(r.source_data)}}\n`
+    }
+    return out
+  }
+}
+
+/** Builds the text of one batch in unnest mode: the record's own keys, in the schema's order. */
+export class UnnestEncoder {
+  private readonly names: string[]
+  private readonly quoted: string[]
+  private readonly wanted: Set<string>
+
+  constructor(
+    private readonly schema: RecordSchema,
+    private readonly target: string,
+  ) {
+    this.names = schema.record_schema.map((column) => column.name)
+    this.quoted = this.names.map((name, i) => (i === 0 ? '{' : ',') + JSON.stringify(name) + ':')
+    this.wanted = new Set(this.names)
+  }
+
+  encode(records: DestinationRecord[], start = 0, end = records.length): string {
+    let out = ''
+    const { names, quoted } = this
+    for (let r = start; r < end; r++) {
+      const record = records[r]!
+      const data = JSON.parse(record.source_data) as Record<string, unknown>
+      if (!this.matches(data)) throw this.mismatch(record, data)
+      let line = names.length === 0 ? '{' : ''
+      for (let i = 0; i < names.length; i++) line += quoted[i] + JSON.stringify(data[names[i]!])
+      out += line + '}\n'
+    }
+    return out
+  }
+
+  private matches(data: unknown): boolean {
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) return false
+    const keys = Object.keys(data)
+    if (keys.length !== this.names.length) return false
+    for (const key of keys) if (!this.wanted.has(key)) return false
+    return true
+  }
+
+  private mismatch(record: DestinationRecord, data: unknown): BizonError {
+    const found = data !== null && typeof data === 'object' && !Array.isArray(data) ? Object.keys(data) : []
+    return new BizonError(
+      'destination',
+      `Destination "file" could not write record "${record.source_record_id}" to "${this.target}": ` +
+        `Keys do not match the schema. Expected [${this.names.join(', ')}], found [${found.join(', ')}]. ` +
+        `Change destination.config.record_schemas for "${this.schema.destination_id}" or transform the records to match.`,
+    )
+  }
+}
