@@ -1,10 +1,11 @@
 /** Every built-in connector: plain static arrays, sorted by name. */
-
 import type { DestinationDeclaration, SourceDeclaration } from '../src/plugin/types.ts'
 import file from './destinations/file/index.ts'
 import logger from './destinations/logger/index.ts'
 import dummy from './sources/dummy/index.ts'
+import fileSource from './sources/file/index.ts'
+import http from './sources/http/index.ts'
 import synthetic from './sources/synthetic/index.ts'
 
-export const sources: SourceDeclaration[] = [dummy, synthetic]
+export const sources: SourceDeclaration[] = [dummy, fileSource, http, synthetic]
 export const destinations: DestinationDeclaration[] = [file, logger]

@@ -56,6 +56,8 @@ export class DestinationBuffer {
     iteration: number,
     pagination: Pagination | null,
     state: unknown,
+    /** false: count the page only (a streaming destination has it already). */
+    keep = true,
   ): void {
     if (!this.range) {
       this.startedAt = Date.now()
@@ -70,7 +72,7 @@ export class DestinationBuffer {
       }
     }
     const range = this.range
-    if (batch.length) range.batches.push(batch)
+    if (batch.length && keep) range.batches.push(batch)
     range.records += batch.length
     range.bytes += bytes
     range.toIteration = iteration

@@ -4,7 +4,7 @@ import type { EndMessage, PageMessage, Queue } from '../queues/types.ts'
 import { DestinationBuffer } from './buffer.ts'
 import type { RunContext, StageResult } from './context.ts'
 import { toDestinationRecords } from './records.ts'
-import { writeRange } from './writer.ts'
+import { streamPage, writeRange } from './writer.ts'
 
 const MB = 1024 * 1024
 
@@ -80,9 +80,12 @@ async function place(
 ) {
   const { records, bytes } = converted
   if (records.length > 0 && (buffer.ripe() || buffer.overflows(bytes))) await flush()
-  buffer.add(records, bytes, message.iteration, message.pagination, message.state)
+  // A streaming destination takes the page now; the buffer then only counts until the next flush.
+  const streaming = !!ctx.destination.flush
+  if (streaming) await streamPage(ctx, records)
+  buffer.add(records, bytes, message.iteration, message.pagination, message.state, !streaming)
   if (buffer.capacity === 0 || buffer.bytes >= buffer.capacity) {
-    if (buffer.bytes > buffer.capacity && buffer.capacity > 0)
+    if (buffer.bytes > buffer.capacity && buffer.capacity > 0 && !streaming)
       ctx.logger.warn(
         `Page ${message.iteration} (${(bytes / MB).toFixed(1)} MB) is larger than buffer_size; writing it on its own.`,
       )

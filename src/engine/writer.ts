@@ -10,31 +10,24 @@ export async function writeRange(
   ack?: (iteration: number) => Promise<void>,
 ): Promise<void> {
   const started = performance.now()
-  const groups = groupByDestination(range.batches, ctx.destinationId)
-  for (const [destinationId, records] of groups) {
-    try {
-      await ctx.destination.write(records, { destinationId })
-    } catch (error) {
-      await ctx.backend
-        .createDestinationCursor({
-          ...ctx.key,
-          jobId: ctx.plan.job.id,
-          destinationName: ctx.destinationName,
-          fromSourceIteration: range.fromIteration,
-          toSourceIteration: range.toIteration,
-          rowsWritten: 0,
-          success: false,
-          pagination: range.pagination,
-        })
-        .catch(() => {})
-      throw error instanceof BizonError
-        ? error
-        : new BizonError(
-            'destination',
-            `Destination "${ctx.destinationName}" could not write ${records.length} records to ${destinationId}: ${messageOf(error)}`,
-            { cause: error },
-          )
-    }
+  const groups = range.batches.length ? groupByDestination(range.batches, ctx.destinationId) : []
+  try {
+    for (const [destinationId, records] of groups) await write(ctx, records, destinationId)
+    if (ctx.destination.flush) await durable(ctx, range.records)
+  } catch (error) {
+    await ctx.backend
+      .createDestinationCursor({
+        ...ctx.key,
+        jobId: ctx.plan.job.id,
+        destinationName: ctx.destinationName,
+        fromSourceIteration: range.fromIteration,
+        toSourceIteration: range.toIteration,
+        rowsWritten: 0,
+        success: false,
+        pagination: range.pagination,
+      })
+      .catch(() => {})
+    throw error
   }
   try {
     await ctx.backend.createDestinationCursor({
@@ -63,6 +56,40 @@ export async function writeRange(
     ms: performance.now() - started,
     destinationId: groups.length === 1 ? groups[0]![0] : ctx.destinationId,
   })
+}
+
+/** Hands one page at once to a streaming destination (one with `flush`); durable at the next flush. */
+export async function streamPage(ctx: RunContext, records: DestinationRecord[]): Promise<void> {
+  if (records.length === 0) return
+  for (const [destinationId, group] of groupByDestination([records], ctx.destinationId))
+    await write(ctx, group, destinationId)
+}
+
+async function write(ctx: RunContext, records: DestinationRecord[], destinationId: string): Promise<void> {
+  try {
+    await ctx.destination.write(records, { destinationId })
+  } catch (error) {
+    throw destinationError(ctx, `write ${records.length} records to ${destinationId}`, error)
+  }
+}
+
+async function durable(ctx: RunContext, records: number): Promise<void> {
+  try {
+    await ctx.destination.flush?.()
+  } catch (error) {
+    throw destinationError(ctx, `flush ${records} records`, error)
+  }
+}
+
+function destinationError(ctx: RunContext, action: string, error: unknown): BizonError {
+  if (error instanceof BizonError) return error
+  return new BizonError(
+    'destination',
+    `Destination "${ctx.destinationName}" could not ${action}: ${messageOf(error)}`,
+    {
+      cause: error,
+    },
+  )
 }
 
 /** Records grouped by their routing key, in arrival order; one group when nothing is routed. */

@@ -150,8 +150,18 @@ export interface WriteInfo {
 
 export interface Destination {
   check?(): Promise<CheckResult>
-  /** Writes one flushed buffer. Must throw on failure (never drop a batch silently). */
+  /**
+   * Writes records. Must throw on failure (never drop a batch silently). Without `flush`, the
+   * engine buffers pages and calls write once per buffer, and what write wrote must be durable
+   * when it returns.
+   */
   write(records: DestinationRecord[], info: WriteInfo): Promise<void>
+  /**
+   * Optional streaming mode: the engine then calls write for every page as it arrives (nothing
+   * is held in memory) and calls flush when its buffer limits are reached; flush must make
+   * everything written so far durable. The destination cursor is committed after flush.
+   */
+  flush?(): Promise<void>
   /** Publishes what was written (atomic swap for full refresh). Must be idempotent. */
   finalize?(): Promise<void>
   close?(): Promise<void>

@@ -95,8 +95,6 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
       await handle.truncate(before).catch(() => {})
       throw error
     }
-    // One fsync per batch: the engine commits its cursor when write() returns.
-    await handle.datasync()
   }
 
   const closeAll = async (): Promise<void> => {
@@ -115,6 +113,12 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
       const encoder = encoderFor(id)
       const path = pathFor(target)
       await attempt(`write ${path}`, async () => append(await handleFor(target, path), encoder, records))
+    },
+    /** Everything appended so far reaches the disk; the engine commits its cursor after this. */
+    async flush() {
+      await attempt('sync the written files', () =>
+        Promise.all([...handles.values()].map((h) => h.datasync())),
+      )
     },
     async finalize() {
       await closeAll()
