@@ -27,6 +27,8 @@ async function main(argv: string[]): Promise<void> {
       destination: load(() => import('./commands/destination.ts')),
       stream: load(() => import('./commands/stream.ts')),
       secrets: load(() => import('./commands/secrets.ts')),
+      serve: load(() => import('./commands/serve.ts')),
+      config: load(() => import('./commands/config.ts')),
     },
   })
   if (argv.length === 0 || argv.some((arg) => arg === '--help' || arg === '-h')) {

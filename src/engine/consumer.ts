@@ -30,6 +30,7 @@ export async function consume(ctx: RunContext, queue: Queue): Promise<ConsumerRe
       bufferRecords: buffer.records,
     })
 
+  let nextIteration = ctx.plan.start.iteration
   let stage: 'queue' | 'transform' | 'destination' = 'queue'
   try {
     for (;;) {
@@ -43,6 +44,12 @@ export async function consume(ctx: RunContext, queue: Queue): Promise<ConsumerRe
         await queue.ack(message.iteration)
         return { status: 'success', end: message, finished: true }
       }
+      if (message.iteration < nextIteration) {
+        // Republished by a restarted producer and already written: skip it.
+        await queue.ack(message.iteration)
+        continue
+      }
+      nextIteration = message.iteration + 1
       stage = 'transform'
       const converted = toDestinationRecords(
         message.records,

@@ -1,5 +1,6 @@
 /** `init_job` (reference §4.2–4.3): reset resolution, resume or restart, and the resume point. */
 import type { Backend, Job, SyncKey } from '../backends/types.ts'
+import { BizonError } from '../errors.ts'
 import type { IncrementalInfo, Logger, Pagination, SyncMode } from '../plugin/types.ts'
 
 export interface JobPlan {
@@ -85,7 +86,8 @@ export async function initJob(backend: Backend, options: JobOptions): Promise<Jo
     const pending = (await backend.getPendingReset(key)) ?? (await backend.createReset(key))
     await backend.consumeReset(pending.id, job.id)
   }
-  if (job.status !== 'running') await backend.updateJob(job.id, { status: 'running', errorMessage: null })
+  // A resumed job was left running with the last failure's reason: this run clears it.
+  await backend.updateJob(job.id, { status: 'running', errorMessage: null })
 
   const rowsWritten = last ? await backend.getRowsWritten(job.id) : 0
   return {
@@ -98,5 +100,55 @@ export async function initJob(backend: Backend, options: JobOptions): Promise<Jo
       ? { iteration: last.toSourceIteration + 1, pagination: last.pagination ?? {}, rowsWritten }
       : { iteration: 0, pagination: {}, rowsWritten: 0 },
     incremental,
+  }
+}
+
+const ATTACH_WAIT_MS = 60_000
+
+/**
+ * `--role consumer`: joins the job the producer runs (never creates or cancels one), and resumes
+ * after its last committed destination cursor.
+ */
+export async function attachToRunningJob(
+  backend: Backend,
+  key: SyncKey,
+  syncMode: SyncMode,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<JobPlan> {
+  const deadline = Date.now() + ATTACH_WAIT_MS
+  let job = await backend.getRunningJob(key)
+  if (!job) logger.info(`Waiting for the producer to start a job for ${key.sourceName}.${key.streamName}...`)
+  while (!job && Date.now() < deadline && !signal.aborted) {
+    await Bun.sleep(500)
+    job = await backend.getRunningJob(key)
+  }
+  if (!job)
+    throw new BizonError(
+      'usage',
+      `No running job for ${key.name} (${key.sourceName}.${key.streamName}) after ${ATTACH_WAIT_MS / 1000} s.`,
+      {
+        hint: 'Start the producer (`bizon run FILE --role producer`) with the same backend.',
+      },
+    )
+  const last = await backend.getLastDestinationCursor(job.id)
+  const isReset = !!(await backend.getResetByJob(job.id))
+  await backend.updateJob(job.id, { errorMessage: null })
+  logger.info(
+    last ? `Consuming job ${job.id} after iteration ${last.toSourceIteration}.` : `Consuming job ${job.id}.`,
+  )
+  return {
+    job,
+    destinationMode: isReset ? 'full_refresh' : syncMode,
+    isReset,
+    resuming: !!last,
+    finishOnly: !!last && last.pagination === null && syncMode !== 'stream',
+    start: last
+      ? {
+          iteration: last.toSourceIteration + 1,
+          pagination: last.pagination ?? {},
+          rowsWritten: await backend.getRowsWritten(job.id),
+        }
+      : { iteration: 0, pagination: {}, rowsWritten: 0 },
   }
 }

@@ -1,5 +1,4 @@
 /** One run of a pipeline: backend → lease → source → job → destination → runner → outcome. */
-import { hostname } from 'node:os'
 import type { Backend, Job, SyncKey } from '../backends/types.ts'
 import type { LoadedPipeline } from '../config/types.ts'
 import { BizonError, messageOf } from '../errors.ts'
@@ -9,15 +8,16 @@ import type { Queue } from '../queues/types.ts'
 import { produceInWorker } from '../runners/process/index.ts'
 import { runStream } from '../runners/stream/index.ts'
 import { runThread } from '../runners/thread/index.ts'
-import { finish } from './consumer.ts'
+import { consume, finish } from './consumer.ts'
 import type { RunContext, StageStatus } from './context.ts'
-import { newId } from './ids.ts'
-import { initJob } from './job.ts'
+import { attachToRunningJob, initJob, type JobPlan } from './job.ts'
+import { takeLease } from './lease.ts'
+import { produce } from './producer.ts'
 import { compileTransforms } from './transforms.ts'
 import { startWatchdog } from './watchdog.ts'
 
-const LEASE_TTL_MS = 30_000
-const HEARTBEAT_MS = 10_000
+/** `all` runs both sides; `producer` and `consumer` run one side each, sharing a durable queue. */
+export type Role = 'all' | 'producer' | 'consumer'
 
 export interface RunResult {
   ok: boolean
@@ -32,7 +32,10 @@ export interface RunOptions {
   logger: Logger
   observer: RunObserver
   signal: AbortSignal
+  role?: Role
 }
+
+type Closer = () => Promise<unknown> | undefined
 
 export function syncKeyOf(loaded: LoadedPipeline): SyncKey {
   return {
@@ -53,89 +56,39 @@ export async function openBackend(loaded: LoadedPipeline): Promise<Backend> {
 export async function runPipeline(loaded: LoadedPipeline, options: RunOptions): Promise<RunResult> {
   const { config } = loaded
   const { logger, observer } = options
+  const role = options.role ?? 'all'
   // A lost lease stops the run like a signal does.
   const lost = new AbortController()
   const signal = AbortSignal.any([options.signal, lost.signal])
   const key = syncKeyOf(loaded)
-  const closers: (() => Promise<unknown> | undefined)[] = []
+  const closers: Closer[] = []
   const backend = await openBackend(loaded)
   closers.push(() => backend.close())
   try {
-    const holder = `${hostname()}:${process.pid}:${newId().slice(0, 8)}`
-    const lease = await backend.acquireLease(key, holder, LEASE_TTL_MS)
-    if (!lease.ok) {
-      const { host, pid, acquiredAt } = lease.lease
-      throw new BizonError(
-        'lease',
-        `Pipeline "${key.name}" (${key.sourceName}.${key.streamName}) is already running: process ${pid} on host ${host} holds it since ${acquiredAt.toISOString()}.`,
-        {
-          hint: 'Wait for that run to finish or stop it; a lease whose holder died expires after 30 s.',
-        },
-      )
-    }
-    const heartbeat = setInterval(() => {
-      backend.renewLease(key, holder).catch((error) => {
-        if (!(error instanceof BizonError && error.code === 'lease')) return // transient: retried next beat
-        logger.error(`${messageOf(error)} Stopping this run.`)
-        lost.abort(error)
-      })
-    }, HEARTBEAT_MS)
-    heartbeat.unref?.()
-    closers.unshift(async () => {
-      clearInterval(heartbeat)
-      await backend.releaseLease(key, holder)
-    })
-
+    closers.unshift(await takeLease(backend, key, role, logger, lost))
     const syncMode = config.source.sync_mode
-    const source: Source = await loaded.source.create(config.source, {
-      stream: key.streamName,
-      syncMode,
-      logger,
-      baseDir: loaded.baseDir,
-      signal,
-    })
-    closers.unshift(() => source.close?.())
-    const check = await source.check?.()
-    if (check && !check.ok)
-      throw new BizonError(
-        'connection',
-        `Error while connecting to source "${config.source.name}": ${check.detail ?? 'check failed'}`,
-        {
-          hint: 'Check the source settings and that it is reachable.',
-        },
-      )
-
-    const plan = await initJob(backend, {
-      key,
-      syncMode,
-      forceIgnoreCheckpoint: config.source.force_ignore_checkpoint,
-      resetFlag: config.source.reset,
-      cursorField: config.source.cursor_field,
-      total: async (incremental) => (await source.total?.({ stream: key.streamName, incremental })) ?? null,
-      logger,
-    })
+    let source: Source | undefined
+    let plan: JobPlan
+    if (role === 'consumer') {
+      plan = await attachToRunningJob(backend, key, syncMode, logger, signal)
+    } else {
+      source = await openSource(loaded, key, logger, signal, closers)
+      const opened = source
+      plan = await initJob(backend, {
+        key,
+        syncMode,
+        forceIgnoreCheckpoint: config.source.force_ignore_checkpoint,
+        resetFlag: config.source.reset,
+        cursorField: config.source.cursor_field,
+        total: async (incremental) => (await opened.total?.({ stream: key.streamName, incremental })) ?? null,
+        logger,
+      })
+    }
     const destinationId = config.destination.config.destination_id ?? `${key.sourceName}_${key.streamName}`
-    const destination: Destination = await loaded.destination.create(config.destination.config, {
-      pipeline: key.name,
-      source: key.sourceName,
-      stream: key.streamName,
-      syncMode: plan.destinationMode,
-      destinationId,
-      jobId: plan.job.id,
-      resuming: plan.resuming,
-      recordSchemas: (config.destination.config.record_schemas ?? []) as never,
-      unnest: config.destination.config.unnest,
-      logger,
-      baseDir: loaded.baseDir,
-    })
-    closers.unshift(() => destination.close?.())
-    const destinationCheck = await destination.check?.()
-    if (destinationCheck && !destinationCheck.ok)
-      throw new BizonError(
-        'connection',
-        `Error while connecting to destination "${config.destination.name}": ${destinationCheck.detail ?? 'check failed'}`,
-      )
-
+    const destination =
+      role === 'producer'
+        ? undefined
+        : await openDestination(loaded, key, plan, destinationId, logger, closers)
     const transforms = compileTransforms(config.transforms)
     const watchdog = transforms.length
       ? startWatchdog(
@@ -154,8 +107,8 @@ export async function runPipeline(loaded: LoadedPipeline, options: RunOptions): 
       signal,
       destinationName: config.destination.name,
       destinationId,
-      source,
-      destination,
+      source: source as Source,
+      destination: destination as Destination,
       transforms,
       watchdog,
       syncCursorEvery: Number(config.engine.backend.config.syncCursorInDBEvery ?? 10) || 10,
@@ -171,7 +124,7 @@ export async function runPipeline(loaded: LoadedPipeline, options: RunOptions): 
       redactedConfig: loaded.redacted,
     })
 
-    const result = await execute(ctx, loaded, plan.finishOnly)
+    const result = await execute(ctx, loaded, role)
     const job = (await backend.getJob(plan.job.id)) ?? plan.job
     if (!result.ok) {
       const message = messageOf(result.error ?? 'stopped')
@@ -190,13 +143,67 @@ export async function runPipeline(loaded: LoadedPipeline, options: RunOptions): 
   }
 }
 
-async function execute(
-  ctx: RunContext,
+async function openSource(
   loaded: LoadedPipeline,
-  finishOnly: boolean,
-): Promise<Omit<RunResult, 'job'>> {
-  if (finishOnly) {
-    await finish(ctx)
+  key: SyncKey,
+  logger: Logger,
+  signal: AbortSignal,
+  closers: Closer[],
+): Promise<Source> {
+  const { config } = loaded
+  const source = await loaded.source.create(config.source, {
+    stream: key.streamName,
+    syncMode: config.source.sync_mode,
+    logger,
+    baseDir: loaded.baseDir,
+    signal,
+  })
+  closers.unshift(() => source.close?.())
+  const check = await source.check?.()
+  if (check && !check.ok)
+    throw new BizonError(
+      'connection',
+      `Error while connecting to source "${config.source.name}": ${check.detail ?? 'check failed'}`,
+      { hint: 'Check the source settings and that it is reachable.' },
+    )
+  return source
+}
+
+async function openDestination(
+  loaded: LoadedPipeline,
+  key: SyncKey,
+  plan: JobPlan,
+  destinationId: string,
+  logger: Logger,
+  closers: Closer[],
+): Promise<Destination> {
+  const { config } = loaded
+  const destination = await loaded.destination.create(config.destination.config, {
+    pipeline: key.name,
+    source: key.sourceName,
+    stream: key.streamName,
+    syncMode: plan.destinationMode,
+    destinationId,
+    jobId: plan.job.id,
+    resuming: plan.resuming,
+    recordSchemas: (config.destination.config.record_schemas ?? []) as never,
+    unnest: config.destination.config.unnest,
+    logger,
+    baseDir: loaded.baseDir,
+  })
+  closers.unshift(() => destination.close?.())
+  const check = await destination.check?.()
+  if (check && !check.ok)
+    throw new BizonError(
+      'connection',
+      `Error while connecting to destination "${config.destination.name}": ${check.detail ?? 'check failed'}`,
+    )
+  return destination
+}
+
+async function execute(ctx: RunContext, loaded: LoadedPipeline, role: Role): Promise<Omit<RunResult, 'job'>> {
+  if (ctx.plan.finishOnly) {
+    if (role !== 'producer') await finish(ctx)
     return { ok: true, statuses: { producer: 'success', consumer: 'success' } }
   }
   if (ctx.config.source.sync_mode === 'stream') {
@@ -214,6 +221,22 @@ async function execute(
   })
   try {
     await queue.connect()
+    if (role === 'producer') {
+      const end = await produce(ctx, queue)
+      return {
+        ok: end.outcome === 'success',
+        statuses: { producer: end.outcome },
+        error: end.error ? new Error(end.error) : undefined,
+      }
+    }
+    if (role === 'consumer') {
+      const consumer = await consume(ctx, queue)
+      const producer = consumer.end?.outcome ?? 'killed_by_runner'
+      const ok = consumer.status === 'success' && consumer.finished
+      const error =
+        consumer.error ?? (consumer.end?.error ? new Error(`producer: ${consumer.end.error}`) : undefined)
+      return { ok, statuses: { producer, consumer: consumer.status }, error }
+    }
     const producer$ = config.engine.runner.type === 'process' ? produceInWorker(loaded) : undefined
     const { producer, consumer } = await runThread(ctx, queue, producer$)
     const ok = producer.outcome === 'success' && consumer.status === 'success' && consumer.finished

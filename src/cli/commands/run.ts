@@ -1,17 +1,23 @@
 /** `bizon run FILE`: runs one pipeline to its end (reference §3.1). */
 import { defineCommand } from 'citty'
-import { runPipeline } from '../../engine/pipeline.ts'
-import { messageOf } from '../../errors.ts'
-import { createProgress } from '../../observe/progress.ts'
+import { openBackend, type Role, runPipeline } from '../../engine/pipeline.ts'
 import { combineObservers } from '../../observe/types.ts'
 import { checkChoice, debugArg, envFileArg, fileArg, loadForCommand, logArgs, loggerFor } from '../common.ts'
 import { formatError } from '../format-error.ts'
+import { startObservers } from '../observers.ts'
+
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL']
 
 export default defineCommand({
   meta: { name: 'run', description: 'Run a pipeline' },
   args: {
     ...fileArg,
     runner: { type: 'string', description: 'thread, process or stream (overrides engine.runner.type)' },
+    role: {
+      type: 'string',
+      description:
+        'all (default), producer (publish to the queue and exit) or consumer (drain the queue); producer and consumer need a shared queue (nats) and backend',
+    },
     ...logArgs,
     ...envFileArg,
     reset: {
@@ -20,19 +26,18 @@ export default defineCommand({
     },
     'custom-source': { type: 'string', description: 'Path of a custom source .ts file' },
     'custom-destination': { type: 'string', description: 'Path of a custom destination .ts file' },
+    serve: { type: 'boolean', description: 'Serve the live status page while the run goes' },
+    host: { type: 'string', description: 'Status page address (default 127.0.0.1; others need a token)' },
+    port: { type: 'string', description: 'Status page port (default 7878)' },
+    token: { type: 'string', description: 'Token required by the status page (or BIZON_STATUS_TOKEN)' },
     ...debugArg,
   },
   async run({ args }) {
     const runner = checkChoice('runner', args.runner, ['thread', 'process', 'stream'])
-    checkChoice('log-level', args['log-level']?.toUpperCase(), [
-      'TRACE',
-      'DEBUG',
-      'INFO',
-      'WARNING',
-      'ERROR',
-      'CRITICAL',
-    ])
+    const role = (checkChoice('role', args.role, ['all', 'producer', 'consumer']) ?? 'all') as Role
+    checkChoice('log-level', args['log-level']?.toUpperCase(), LEVELS)
     checkChoice('log-format', args['log-format'], ['text', 'json'])
+    if (args.port !== undefined) checkChoice('port', /^\d+$/.test(args.port) ? 'ok' : args.port, ['ok'])
     const loaded = await loadForCommand(args.file, {
       envFile: args['env-file'],
       runner,
@@ -42,15 +47,26 @@ export default defineCommand({
       customDestination: args['custom-destination'],
     })
     const logger = loggerFor(loaded, args)
-    const progress = createProgress({ logger })
+    const around = await startObservers(
+      loaded,
+      logger,
+      {
+        serve: args.serve,
+        host: args.host,
+        port: args.port,
+        token: args.token,
+        json: args['log-format'] === 'json',
+      },
+      () => openBackend(loaded),
+    )
     const stop = new AbortController()
-    let signals = 0
+    let received: NodeJS.Signals | undefined
     const onSignal = (name: NodeJS.Signals) => {
-      signals += 1
-      if (signals > 1) {
+      if (received) {
         logger.error(`Second ${name}: exiting now. The next run resumes from the last checkpoint.`)
         process.exit(name === 'SIGINT' ? 130 : 143)
       }
+      received = name
       logger.warn(
         `${name} received: stopping after the pages already read are written (send again to exit at once).`,
       )
@@ -61,13 +77,15 @@ export default defineCommand({
     try {
       const result = await runPipeline(loaded, {
         logger,
-        observer: combineObservers([progress]),
+        observer: combineObservers(around.observers),
         signal: stop.signal,
+        role,
       })
-      progress.stop()
       if (result.ok) {
-        logger.success(`Job ${result.job?.id} succeeded.`)
-        process.stdout.write('Pipeline finished successfully.\n')
+        logger.success(`Job ${result.job?.id} ${role === 'producer' ? 'published every page' : 'succeeded'}.`)
+        process.stdout.write(
+          `${role === 'producer' ? 'Producer finished successfully.' : 'Pipeline finished successfully.'}\n`,
+        )
         return
       }
       const statuses = Object.entries(result.statuses)
@@ -79,13 +97,9 @@ export default defineCommand({
       process.stderr.write(
         `${reason ? `${reason}\n` : ''}Error: Pipeline finished with status Failure (${statuses}). Job ${result.job?.id} is left resumable: run the same command again to continue.\n`,
       )
-      process.exitCode = stop.signal.aborted
-        ? signals && stop.signal.reason && messageOf(stop.signal.reason).includes('SIGINT')
-          ? 130
-          : 143
-        : 1
+      process.exitCode = received === 'SIGINT' ? 130 : received === 'SIGTERM' ? 143 : 1
     } finally {
-      progress.stop()
+      await around.close()
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
     }
