@@ -88,6 +88,11 @@ ensure_nats_server() {
   command -v nats-server >/dev/null 2>&1 || export PATH="$PATH:/usr/sbin"
 }
 
+# Headless Chromium for the status page tests (Debian's package; never a downloaded browser build).
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] || _apt_install chromium || return 1
+}
+
 _pg_bin() {
   local d found=
   for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V); do
