@@ -51,12 +51,14 @@ export async function consume(ctx: RunContext, queue: Queue): Promise<ConsumerRe
       }
       nextIteration = message.iteration + 1
       stage = 'transform'
-      const converted = toDestinationRecords(
-        message.records,
-        message.extractedAt,
-        message.transformed ? [] : ctx.transforms,
-        ctx.watchdog,
-      )
+      const converted =
+        message.prepared ??
+        toDestinationRecords(
+          message.records,
+          message.extractedAt,
+          message.transformed ? [] : ctx.transforms,
+          ctx.watchdog,
+        )
       stage = 'destination'
       await place(ctx, buffer, message, converted, flush)
       gauges()

@@ -1,5 +1,5 @@
 /** Loads a user's connector file (`--custom-source`, `source_file_path`) against the public SDK. */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { extname, resolve } from 'node:path'
 import { BizonError, messageOf } from '../errors.ts'
 import * as sdk from '../index.ts'
@@ -40,9 +40,12 @@ export async function loadCustomConnector<K extends 'source' | 'destination'>(
   try {
     module = await import(path)
   } catch (error) {
+    const missing = missingPackage(error)
     throw new BizonError('config', `Custom ${kind} ${file} failed to load: ${whereAndWhat(error, path)}`, {
       path: configKey,
-      hint: 'Fix the error in that file.',
+      hint: missing
+        ? `Install it beside the file (\`npm install ${missing}\`), or fix the import.`
+        : 'Fix the error in that file.',
       cause: error,
     })
   }
@@ -74,10 +77,41 @@ function whereAndWhat(error: unknown, path: string): string {
     column?: number
     position?: { line: number; column: number }
   }
-  const message = messageOf(error).split('\n')[0]
+  const message = sentence(messageOf(error).split('\n')[0] ?? '')
+  const missing = missingPackage(error)
+  if (missing) {
+    // The resolver names the importing file but no line: find the import in that file.
+    const importer = /imported from (\S+?)\.?$/.exec(message)?.[1] ?? path
+    const line = lineOf(importer, missing)
+    if (line) return `${importer}:${line} ${message}`
+  }
   const position = e.position ?? (e.line ? { line: e.line, column: e.column ?? 0 } : undefined)
   if (position) return `${path}:${position.line}:${position.column} ${message}`
   const frame = (error as Error)?.stack?.split('\n').find((line) => line.includes(path))
   const at = frame?.match(/:(\d+):(\d+)\)?$/)
   return at ? `${path}:${at[1]}:${at[2]} ${message}` : message
+}
+
+/** The package a load error could not resolve, if that is what failed. */
+function missingPackage(error: unknown): string | undefined {
+  return /Cannot find (?:package|module) '([^']+)'/.exec(messageOf(error))?.[1]
+}
+
+/** `line:column` (1-based) of the first quoted `specifier` in a file: where it is imported. */
+function lineOf(file: string, specifier: string): string | undefined {
+  try {
+    const lines = readFileSync(file, 'utf8').split('\n')
+    for (const [i, line] of lines.entries()) {
+      const column = Math.max(line.indexOf(`'${specifier}'`), line.indexOf(`"${specifier}"`))
+      if (column >= 0) return `${i + 1}:${column + 1}`
+    }
+  } catch {
+    // unreadable: the message without a position still names the file
+  }
+  return undefined
+}
+
+/** Ends a message with a period so the hint after it reads as a new sentence. */
+function sentence(text: string): string {
+  return /[.!?:]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`
 }

@@ -110,7 +110,7 @@ export function destinationSchema(decl: DestinationDeclaration, builtIn = true):
     additionalProperties: false,
     properties: {
       name: builtIn ? { const: decl.name, description: `Destination ${decl.name}.` } : { type: 'string' },
-      alias: { type: 'string', description: 'Name of this destination in checkpoints (default: name).' },
+      alias: { type: 'string', description: 'Monitoring tag of this destination (default: its name).' },
       destination_file_path: {
         type: 'string',
         description: 'Path of a custom destination .ts file (same as --custom-destination).',

@@ -1,5 +1,5 @@
 /** The queue contract: producer pages in, consumer pages out, acks after the cursor is committed. */
-import type { Logger, Pagination, SourceRecord } from '../plugin/types.ts'
+import type { DestinationRecord, Logger, Pagination, SourceRecord } from '../plugin/types.ts'
 
 /** One source page (iteration) crossing from producer to consumer. */
 export interface PageMessage {
@@ -13,6 +13,11 @@ export interface PageMessage {
   state?: unknown
   /** The transforms were applied already (the process runner runs them beside the source). */
   transformed?: boolean
+  /**
+   * The records already converted for the destination (process runner with an in-process queue:
+   * only strings cross between threads). `records` is then empty. Never sent over the network.
+   */
+  prepared?: { records: DestinationRecord[]; bytes: number }
 }
 
 export type ProducerOutcome =

@@ -78,6 +78,7 @@ export function produceInWorker(loaded: LoadedPipeline) {
           secrets: loaded.secrets,
           logLevel: ctx.config.engine.runner.log_level,
           watch: ctx.watchdog?.shared,
+          prepare: loaded.queue.name === 'memory',
         },
       })
     })

@@ -15,6 +15,8 @@ export interface WorkerInit {
   secrets: string[]
   logLevel: string
   watch?: SharedWatch
+  /** Convert pages to destination records in the worker (the queue is in-process). */
+  prepare: boolean
 }
 
 export type ToWorker = { type: 'start'; init: WorkerInit } | { type: 'credit' } | { type: 'stop' }

@@ -4,6 +4,7 @@ import type { Backend } from '../../backends/types.ts'
 import { transformRecords } from '../../engine/apply.ts'
 import type { RunContext } from '../../engine/context.ts'
 import { produce } from '../../engine/producer.ts'
+import { toDestinationRecords } from '../../engine/records.ts'
 import { compileTransforms } from '../../engine/transforms.ts'
 import { attachWatchdog } from '../../engine/watchdog.ts'
 import { messageOf } from '../../errors.ts'
@@ -56,7 +57,11 @@ async function start(init: WorkerInit) {
     async put(message) {
       while (credits <= 0 && !stop.signal.aborted) await new Promise<void>((resolve) => (wake = resolve))
       credits -= 1
-      if (message.type === 'page' && transforms.length) {
+      if (message.type === 'page' && init.prepare) {
+        // In-process queue: convert here, so only strings cross to the consumer's thread.
+        message.prepared = toDestinationRecords(message.records, message.extractedAt, transforms, watchdog)
+        message.records = []
+      } else if (message.type === 'page' && transforms.length) {
         message.records = transformRecords(message.records, transforms, watchdog)
         message.transformed = true
       }

@@ -1,0 +1,54 @@
+/** The postgres destination declaration: COPY loads, staging table + swap on full refresh, append or upsert. */
+import { defineDestination, v } from '../../../src/index.ts'
+import { KeyColumns, PostgresConnectionEntries } from '../../sources/postgres/connection-config.ts'
+
+export const PostgresDestinationConfig = v.object({
+  ...PostgresConnectionEntries,
+  schema: v.optional(
+    v.pipe(v.string(), v.description('Schema of the tables; created when missing.')),
+    'public',
+  ),
+  table_prefix: v.optional(
+    v.pipe(
+      v.string(),
+      v.description('Prefix of every table name; the table is `<table_prefix><destination_id>`.'),
+    ),
+    '',
+  ),
+  write_mode: v.optional(
+    v.pipe(
+      v.picklist(['append', 'upsert']),
+      v.description(
+        '`append` adds every record; `upsert` inserts or updates rows by `primary_key` (INSERT ... ON CONFLICT DO UPDATE).',
+      ),
+    ),
+    'append',
+  ),
+  primary_key: v.optional(
+    v.pipe(
+      KeyColumns,
+      v.description(
+        'Column(s) identifying a row for `write_mode: upsert` (a unique key on the table). Default: source_record_id without unnest; required with unnest.',
+      ),
+    ),
+  ),
+})
+export type PostgresDestinationConfig = v.InferOutput<typeof PostgresDestinationConfig>
+
+export default defineDestination({
+  name: 'postgres',
+  summary: 'PostgreSQL tables loaded with COPY; full refresh swaps a staging table in atomically.',
+  config: PostgresDestinationConfig,
+  capabilities: { writeModes: ['append', 'upsert'] },
+  docs: [
+    'Each destination id is a table `<schema>.<table_prefix><destination_id>`: the six envelope',
+    'columns (source_data as jsonb), or with `unnest` the typed columns of `record_schemas`.',
+    'Full refresh loads `<table>__bizon_staging` and replaces the table with it in one transaction at',
+    'the end, so readers see the old table until the new one is complete. Incremental appends, or',
+    'upserts by `primary_key` (the last record of a batch wins for a repeated key).',
+  ].join('\n'),
+  async create(config, ctx) {
+    const { createPostgresDestination } = await import('./destination.ts')
+    return createPostgresDestination(config, ctx)
+  },
+})

@@ -1,0 +1,55 @@
+/** The sqlite destination declaration: tables in a SQLite file, staging table + swap on full refresh, append or upsert. */
+import { defineDestination, v } from '../../../src/index.ts'
+import { KeyColumns } from '../../sources/postgres/connection-config.ts'
+
+export const SqliteDestinationConfig = v.object({
+  path: v.pipe(
+    v.string(),
+    v.minLength(1),
+    v.description(
+      'SQLite database file, relative to the pipeline file; created (with its folder) when missing.',
+    ),
+  ),
+  table_prefix: v.optional(
+    v.pipe(
+      v.string(),
+      v.description('Prefix of every table name; the table is `<table_prefix><destination_id>`.'),
+    ),
+    '',
+  ),
+  write_mode: v.optional(
+    v.pipe(
+      v.picklist(['append', 'upsert']),
+      v.description(
+        '`append` adds every record; `upsert` inserts or updates rows by `primary_key` (INSERT ... ON CONFLICT).',
+      ),
+    ),
+    'append',
+  ),
+  primary_key: v.optional(
+    v.pipe(
+      KeyColumns,
+      v.description(
+        'Column(s) identifying a row for `write_mode: upsert` (a unique key on the table). Default: source_record_id without unnest; required with unnest.',
+      ),
+    ),
+  ),
+})
+export type SqliteDestinationConfig = v.InferOutput<typeof SqliteDestinationConfig>
+
+export default defineDestination({
+  name: 'sqlite',
+  summary: 'Tables in a SQLite file; full refresh swaps a staging table in atomically.',
+  config: SqliteDestinationConfig,
+  capabilities: { writeModes: ['append', 'upsert'] },
+  docs: [
+    'Each destination id is a table `<table_prefix><destination_id>` in the file at `path`: the six',
+    'envelope columns (timestamps as ISO-8601 text, source_data as JSON text), or with `unnest` the',
+    'typed columns of `record_schemas`. Full refresh loads `<table>__bizon_staging` and replaces the',
+    'table with it in one transaction at the end. Incremental appends, or upserts by `primary_key`.',
+  ].join('\n'),
+  async create(config, ctx) {
+    const { createSqliteDestination } = await import('./destination.ts')
+    return createSqliteDestination(config, ctx)
+  },
+})

@@ -1,0 +1,187 @@
+/** The sqlite source: reads a table or a query of a SQLite file page by page with keyset pagination. */
+import type { Database, Statement } from 'bun:sqlite'
+import {
+  BizonError,
+  type Pagination,
+  type Source,
+  type SourceContext,
+  type StreamInfo,
+} from '../../../src/index.ts'
+import { keyList } from '../postgres/connection-config.ts'
+import { type Dialect, pageQuery, type ReadPlan, toPage } from '../postgres/keyset.ts'
+import { ident, relation, subquery } from '../postgres/sql-names.ts'
+import type { SqliteSourceConfig } from './index.ts'
+import { openSqlite } from './open.ts'
+
+// Values keep their SQLite types in pagination JSON: numbers and text compare as they were read.
+const dialect: Dialect = { param: (i) => `?${i}`, asKey: (expr) => expr }
+
+type Row = Record<string, unknown>
+
+function labelOf(config: SqliteSourceConfig): { what: string; key: string } {
+  if (config.query) return { what: 'the query', key: 'source.query' }
+  if (config.table) return { what: `table ${relation(config.table)}`, key: 'source.table' }
+  return { what: `table ${relation(config.stream)}`, key: 'source.stream (or set source.table)' }
+}
+
+function planOf(db: Database, config: SqliteSourceConfig, ctx: SourceContext): ReadPlan {
+  const table = config.query ? undefined : (config.table ?? config.stream)
+  const from = table ? relation(table) : subquery(config.query as string)
+  const columns = db.query(`SELECT * FROM ${from} AS t LIMIT 0`).columnNames
+  const missing = (name: string, key: string) => {
+    if (!columns.includes(name)) {
+      throw new BizonError('config', `${key}: column "${name}" is not in ${labelOf(config).what}.`, {
+        path: key,
+        hint: `Columns: ${columns.join(', ')}.`,
+      })
+    }
+  }
+  const incremental = ctx.syncMode === 'incremental'
+  const cursor = config.cursor_field
+  if (incremental && !cursor) {
+    throw new BizonError('config', 'source.cursor_field is required for sync_mode: incremental.', {
+      path: 'source.cursor_field',
+      hint: 'Name a column that grows when a row changes, e.g. updated_at.',
+    })
+  }
+  if (cursor) missing(cursor, 'source.cursor_field')
+  let pk = keyList(config.primary_key)
+  for (const column of pk) missing(column, 'source.primary_key')
+  let rowKey: string | undefined
+  if (pk.length === 0 && table) {
+    const info = db
+      .query(`SELECT name, pk FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk`)
+      .all(table) as Row[]
+    pk = info.map((c) => String(c.name))
+    const kind = db.query(`SELECT type FROM sqlite_schema WHERE name = ?1`).get(table) as Row | null
+    // Without a declared key, a plain table still has its rowid.
+    if (pk.length === 0 && kind?.type === 'table') rowKey = 't.rowid'
+  }
+  if (incremental && pk.length === 0 && !rowKey) {
+    throw new BizonError(
+      'config',
+      `source.primary_key is required to read ${labelOf(config).what} incrementally.`,
+      {
+        path: 'source.primary_key',
+        hint: 'Name the column(s) that identify a row; they break ties between equal cursor values.',
+      },
+    )
+  }
+  const keyColumns = pk.map((c) => `t.${ident(c)}`)
+  if (rowKey) keyColumns.push(rowKey)
+  return {
+    from,
+    keys: incremental && cursor ? [`t.${ident(cursor)}`, ...keyColumns] : keyColumns,
+    idColumns: pk,
+    cursor,
+    incremental,
+    // The lastRun watermark's text form rarely matches how a file stores its times: read from the start.
+    cursorIsTime: false,
+    pageSize: config.page_size,
+  }
+}
+
+export async function createSqliteSource(config: SqliteSourceConfig, ctx: SourceContext): Promise<Source> {
+  const file = openSqlite(config.path, ctx.baseDir, {
+    component: 'Source',
+    key: 'source.path',
+    readonly: true,
+  })
+  const label = labelOf(config)
+  const attempt = <T>(action: string, run: () => T): T => {
+    try {
+      return run()
+    } catch (error) {
+      if (error instanceof BizonError) throw error
+      throw file.fail(`${action} ${label.what} in ${file.path}`, error, `Check ${label.key}.`)
+    }
+  }
+  let planned: ReadPlan | undefined
+  const plan = () => {
+    planned ??= attempt('read', () => planOf(file.db, config, ctx))
+    return planned
+  }
+  // One statement stepped page by page (see pageQuery); `next` is the pagination it continues from.
+  let open: { statement: Statement; rows: Iterator<Row>; next: string } | undefined
+  const stop = () => {
+    open?.statement.finalize()
+    open = undefined
+  }
+  return {
+    async check() {
+      plan()
+      return { ok: true, detail: file.path }
+    },
+    async total() {
+      const p = plan()
+      return attempt('count', () =>
+        Number((file.db.query(`SELECT count(*) AS n FROM ${p.from} AS t`).get() as Row).n),
+      )
+    },
+    async read({ pagination, incremental }) {
+      const p = plan()
+      let current: Pagination = pagination
+      if (!p.incremental && p.cursor && !('max' in current)) {
+        const max = attempt(
+          'read',
+          () => file.db.query(`SELECT max(t.${ident(p.cursor!)}) AS max FROM ${p.from} AS t`).get() as Row,
+        )
+        current = { ...current, max: max.max ?? null }
+      }
+      // Continue the open statement when asked for the page it returned last; else (a resume) start one there.
+      const asked = JSON.stringify(pagination)
+      if (!open || open.next !== asked) {
+        stop()
+        const query = pageQuery(dialect, p, current, incremental, false)
+        open = attempt('read', () => {
+          const statement = file.db.prepare(query.text)
+          return {
+            statement,
+            rows: statement.iterate(...(query.params as never[])) as Iterator<Row>,
+            next: '',
+          }
+        })
+      }
+      const stream = open
+      const rows: Row[] = []
+      const done = attempt('read', () => {
+        try {
+          while (rows.length < p.pageSize) {
+            const step = stream.rows.next()
+            if (step.done) return true
+            rows.push(step.value)
+          }
+          return false
+        } catch (error) {
+          stop()
+          throw error
+        }
+      })
+      const page = toPage(p, rows, current, incremental)
+      if (done || !page.next) stop()
+      else stream.next = JSON.stringify(page.next)
+      return page
+    },
+    async close() {
+      stop()
+      file.db.close()
+    },
+  }
+}
+
+/** Every table and view of the file (internal sqlite_ tables left out) as a stream. */
+export function listSqliteStreams(path: string, baseDir: string): Record<string, StreamInfo> {
+  const file = openSqlite(path, baseDir, { component: 'Source', key: 'source.path', readonly: true })
+  try {
+    const rows = file.db
+      .query(
+        `SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+      )
+      .all() as Row[]
+    return Object.fromEntries(
+      rows.map((r) => [String(r.name), { incremental: true, description: String(r.type) }]),
+    )
+  } finally {
+    file.db.close()
+  }
+}
