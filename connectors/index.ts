@@ -4,12 +4,27 @@ import file from './destinations/file/index.ts'
 import logger from './destinations/logger/index.ts'
 import postgresDestination from './destinations/postgres/index.ts'
 import sqliteDestination from './destinations/sqlite/index.ts'
+import cycle from './sources/cycle/index.ts'
 import dummy from './sources/dummy/index.ts'
 import fileSource from './sources/file/index.ts'
+import gsheets from './sources/gsheets/index.ts'
 import http from './sources/http/index.ts'
+import periscope from './sources/periscope/index.ts'
 import postgres from './sources/postgres/index.ts'
+import sanaAi from './sources/sana_ai/index.ts'
 import sqlite from './sources/sqlite/index.ts'
 import synthetic from './sources/synthetic/index.ts'
 
-export const sources: SourceDeclaration[] = [dummy, fileSource, http, postgres, sqlite, synthetic]
+export const sources: SourceDeclaration[] = [
+  cycle,
+  dummy,
+  fileSource,
+  gsheets,
+  http,
+  periscope,
+  postgres,
+  sanaAi,
+  sqlite,
+  synthetic,
+]
 export const destinations: DestinationDeclaration[] = [file, logger, postgresDestination, sqliteDestination]
