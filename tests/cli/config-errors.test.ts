@@ -54,7 +54,7 @@ transforms:
     expect(result.stderr).toMatchInlineSnapshot(`
       "✖ p.yml has 2 problems
         p.yml:4:11 source.stream: Stream "creaturs" not found in source "dummy". Did you mean "creatures"? Available streams: creatures, plants.
-        p.yml:6:3 destination.name: Missing required key "name". One of: file, logger.
+        p.yml:6:3 destination.name: Missing required key "name". One of: file, logger, nats, postgres, sqlite.
       "
     `)
   })
