@@ -1,6 +1,6 @@
 /** The dummy source's fake cursor-driven API (reference §9.5). */
 import type { Page, ReadRequest, Source, SourceContext } from '../../../src/index.ts'
-import { BizonError } from '../../../src/index.ts'
+import { BizonError, sleep } from '../../../src/index.ts'
 import type { DummyConfig } from './index.ts'
 
 type Item = { id: number; name: string; age: number }
@@ -33,23 +33,6 @@ function fakeCall(stream: string, cursor: string | undefined): { items: Item[]; 
   if (!cursor) return { items: items(stream, 0, 2), next: FIRST_NEXT }
   if (cursor === FINAL) return { items: items(stream, 4, 5), next: '' }
   return { items: items(stream, 2, 4), next: FINAL }
-}
-
-/** Waits `ms`, or rejects as soon as the run is stopping. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve()
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 }
 
 export function createDummySource(config: DummyConfig, ctx: SourceContext): Source {

@@ -8,7 +8,7 @@ import type {
   SourceContext,
   SourceRecord,
 } from '../../../src/index.ts'
-import { BizonError } from '../../../src/index.ts'
+import { BizonError, sleep } from '../../../src/index.ts'
 import type { SyntheticConfig } from './index.ts'
 
 const NAMES = ['axolotl', 'badger', 'capybara', 'dingo', 'echidna', 'fennec', 'gecko', 'hedgehog']
@@ -27,23 +27,6 @@ class IsoClock {
     }
     return `${this.prefix}${MILLIS[ms - second * 1000]}Z`
   }
-}
-
-/** Waits `ms`, or rejects as soon as the run is stopping. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve()
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
 }
 
 /** The watermark of an incremental run in epoch ms: the stored state first, else the last run. */

@@ -3,6 +3,7 @@ import type { RunContext, StageResult } from '../../engine/context.ts'
 import { toDestinationRecords } from '../../engine/records.ts'
 import { writeRange } from '../../engine/writer.ts'
 import { BizonError, messageOf } from '../../errors.ts'
+import { sleep } from '../../plugin/sleep.ts'
 
 const IDLE_MIN_MS = 100
 const IDLE_MAX_MS = 2000
@@ -68,7 +69,7 @@ export async function runStream(ctx: RunContext): Promise<StageResult> {
       iteration += 1
       done += 1
     } else if (next !== null) {
-      await sleep(idle, ctx.signal)
+      await sleep(idle, ctx.signal).catch(() => {}) // a stop ends the wait; the loop then exits
       idle = Math.min(idle * 2, IDLE_MAX_MS)
     }
     if (next === null) return { status: 'success' }
@@ -81,18 +82,4 @@ function wrap(code: 'source', message: string, error: unknown) {
   return error instanceof BizonError
     ? error
     : new BizonError(code, `${message}: ${messageOf(error)}`, { cause: error })
-}
-
-function sleep(ms: number, signal: AbortSignal) {
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        resolve()
-      },
-      { once: true },
-    )
-  })
 }
