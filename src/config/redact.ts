@@ -26,6 +26,9 @@ export function maskUrlPassword(text: string): string {
 export function literalSecrets(raw: unknown, key = '', out: string[] = []): string[] {
   if (typeof raw === 'string') {
     if (SECRET_KEY.test(key) && raw.length >= 3 && !/^(env|file|gsm):\/\//.test(raw.trim())) out.push(raw)
+    // the password of a connection URL written inline
+    const password = /\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:([^@\s]+)@/i.exec(raw)?.[1]
+    if (password && password.length >= 3) out.push(password)
   } else if (Array.isArray(raw)) for (const item of raw) literalSecrets(item, key, out)
   else if (raw && typeof raw === 'object')
     for (const [k, child] of Object.entries(raw)) if (k !== 'transforms') literalSecrets(child, k, out)
