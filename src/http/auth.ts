@@ -41,13 +41,7 @@ export function createAuthenticator(auth: Authentication, tokenClient: HttpReque
         secrets: () => [...Object.values(cookies), ...Object.values(headers)],
       }
     }
-    case 'oauth': {
-      const token = new OAuthToken(auth.params, tokenClient)
-      return {
-        headers: async (signal) => ({ Authorization: `Bearer ${await token.get(signal)}` }),
-        secrets: () => token.secrets(),
-        invalidate: () => token.invalidate(),
-      }
-    }
+    case 'oauth':
+      return new OAuthToken(auth.params, tokenClient)
   }
 }

@@ -3,6 +3,7 @@ import { BizonError } from '../errors.ts'
 import type { Logger } from '../plugin/types.ts'
 import { type Authenticator, createAuthenticator } from './auth.ts'
 import type { Authentication } from './auth-schema.ts'
+import { defaultHint, HttpError } from './http-error.ts'
 import { RateLimiter } from './rate-limiter.ts'
 import { excerpt, redactText, redactUrl } from './redact.ts'
 import {
@@ -63,6 +64,12 @@ export interface HttpClientOptions {
   logger?: Logger
   /** Config prefix named in hints (default `source`). */
   configPrefix?: string
+  /** Config key of the URL, named in the 404 hint (default `url`; API sources use `base_url`). */
+  urlKey?: string
+  /** Next step per HTTP status (e.g. `{401: 'Log in again...'}`), instead of the default hint. */
+  hints?: Partial<Record<number, string>>
+  /** Custom credentials (e.g. a signed JWT exchange) instead of `authentication`; same retry-once on 401. */
+  authenticator?: Authenticator
   /** More values to mask in messages (the token client gets its parent's secrets). */
   extraSecrets?: () => string[]
 }
@@ -74,6 +81,10 @@ interface Failure {
   status?: number
   retryAfterMs?: number
 }
+
+/** Header names whose values are secrets; not `authority` or `x-author`, which only look alike. */
+const SECRET_HEADER =
+  /^(proxy-)?authorization$|^x-auth(-|$)|cookie|token|secret|password|api[-_]?key|(^|[-_])key$|session|signature/i
 
 export class HttpClient implements HttpRequester {
   private readonly retry: RetryOptions
@@ -87,7 +98,8 @@ export class HttpClient implements HttpRequester {
     this.limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined
     this.timeoutMs = options.timeoutMs ?? 30_000
     this.prefix = options.configPrefix ?? 'source'
-    if (options.authentication) {
+    if (options.authenticator) this.auth = options.authenticator
+    else if (options.authentication) {
       // The token endpoint gets the same retry policy and limits, without auth headers.
       const tokenClient = new HttpClient({
         ...options,
@@ -101,7 +113,7 @@ export class HttpClient implements HttpRequester {
   /** Secrets to mask in anything shown: auth values plus secret-looking static headers. */
   secrets(): string[] {
     const headerSecrets = Object.entries(this.options.headers ?? {})
-      .filter(([name]) => /auth|token|key|secret|cookie/i.test(name))
+      .filter(([name]) => SECRET_HEADER.test(name))
       .map(([, value]) => value)
     return [...(this.auth?.secrets() ?? []), ...headerSecrets, ...(this.options.extraSecrets?.() ?? [])]
   }
@@ -208,28 +220,17 @@ export class HttpClient implements HttpRequester {
     request: HttpRequest,
     failure: Failure,
     attempts: number,
-  ): BizonError {
-    const hint = request.hint ?? this.hintFor(failure.status)
+  ): HttpError {
+    const status = failure.status
+    const custom = status === undefined ? undefined : this.options.hints?.[status]
+    const hint = request.hint ?? custom ?? defaultHint(status, this.prefix, this.options.urlKey ?? 'url')
     const tries = attempts > 1 ? ` after ${attempts} attempts` : ''
     const action = request.action ? `${request.action} ${method}` : method
-    return new BizonError(
-      failure.status === undefined ? 'connection' : 'source',
+    return new HttpError(
       `${this.options.component} could not ${action} ${redactUrl(url, this.secrets())}: ${failure.cause}${tries}` +
         `${failure.body ? `; body: "${failure.body}"` : ''}. ${hint}`,
-      { hint },
+      { status: failure.status, hint },
     )
-  }
-
-  private hintFor(status: number | undefined): string {
-    const p = this.prefix
-    if (status === undefined)
-      return `Check that the host is reachable, or raise ${p}.timeout_ms if it is slow.`
-    if (status === 401 || status === 403)
-      return `Check ${p}.authentication: the server refused the credentials.`
-    if (status === 404) return `Check ${p}.url and the path it names.`
-    if (isRetryableStatus(status))
-      return `The server kept failing: run again later or raise ${p}.retry.max_attempts.`
-    return `Check the request parameters in ${p} (params, body, headers).`
   }
 }
 

@@ -1,22 +1,21 @@
 /** OAuth2 access tokens from a token endpoint (client credentials or refresh token, reference §9.2). */
 import { BizonError } from '../errors.ts'
 import type { OAuthParams } from './auth-schema.ts'
+import { CachedToken, type FetchedToken } from './cached-token.ts'
 import type { HttpRequester } from './client.ts'
 import { getPath } from './json-path.ts'
 
 /** Refresh this long before the announced expiry so a request never leaves with a token about to die. */
 const EARLY_MS = 30_000
 
-export class OAuthToken {
-  private accessToken?: string
-  private expiresAt = 0
+export class OAuthToken extends CachedToken {
   private refreshToken?: string
-  private pending?: Promise<string>
 
   constructor(
     private readonly params: OAuthParams,
     private readonly client: HttpRequester,
   ) {
+    super(EARLY_MS)
     this.refreshToken = params.refresh_token
   }
 
@@ -26,24 +25,7 @@ export class OAuthToken {
     )
   }
 
-  /** Forgets the cached token; a 401 is worth one retry only if there was a token to forget. */
-  invalidate(): boolean {
-    const had = this.accessToken !== undefined
-    this.accessToken = undefined
-    this.expiresAt = 0
-    return had
-  }
-
-  async get(signal?: AbortSignal): Promise<string> {
-    if (this.accessToken && Date.now() < this.expiresAt - EARLY_MS) return this.accessToken
-    // Concurrent requests share one token request.
-    this.pending ??= this.fetchToken(signal).finally(() => {
-      this.pending = undefined
-    })
-    return this.pending
-  }
-
-  private async fetchToken(signal?: AbortSignal): Promise<string> {
+  protected async fetchToken(signal?: AbortSignal): Promise<FetchedToken> {
     const p = this.params
     const grantType = p.grant_type ?? (this.refreshToken ? 'refresh_token' : 'client_credentials')
     const form = new URLSearchParams()
@@ -78,9 +60,7 @@ export class OAuthToken {
     }
     const record = holder as Record<string, unknown>
     if (typeof record['refresh_token'] === 'string') this.refreshToken = record['refresh_token'] // rotated
-    this.accessToken = token
-    this.expiresAt = expiry(record[p.expires_in_name], p.token_expiry_date)
-    return token
+    return { token, expiresAt: expiry(record[p.expires_in_name], p.token_expiry_date) }
   }
 }
 

@@ -17,5 +17,8 @@ export class RateLimiter {
     const at = Math.max(now, this.nextAt)
     this.nextAt = at + this.intervalMs
     await sleep(at - now, signal)
+    // A timer that fired late (busy machine) must not shorten the gap before the next start.
+    const started = performance.now()
+    if (started > at) this.nextAt = Math.max(this.nextAt, started + this.intervalMs)
   }
 }

@@ -1,4 +1,5 @@
 /** Retry policy: which failures are retried, exponential backoff with full jitter, `Retry-After`. */
+import { sleep as pause } from '../plugin/sleep.ts'
 
 export interface RetryOptions {
   /** Total attempts including the first one (1 = no retry). */
@@ -42,19 +43,8 @@ export function parseRetryAfter(
   return Math.max(0, at - now)
 }
 
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts (at once when it already has). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason)
-  if (ms <= 0) return Promise.resolve()
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
+  return pause(ms, signal)
 }

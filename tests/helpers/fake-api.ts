@@ -1,4 +1,7 @@
 /** A local REST API (Bun.serve, port 0) that paginates in every style, fails on demand and checks auth. */
+import { json, type LoggedRequest, type Scripted, serveFake } from './fake-apis/server.ts'
+
+export type { LoggedRequest, Scripted }
 
 export interface Item {
   id: number
@@ -6,23 +9,6 @@ export interface Item {
   updated_at: string
   price: number
   tags: string[]
-}
-
-export interface LoggedRequest {
-  method: string
-  path: string
-  query: Record<string, string>
-  headers: Record<string, string>
-  body: string
-  at: number
-}
-
-/** A canned response served before the normal one (malformed pages, 429, 503, slow answers). */
-export interface Scripted {
-  status?: number
-  body?: string
-  headers?: Record<string, string>
-  delayMs?: number
 }
 
 export type FakeAuth =
@@ -57,16 +43,8 @@ export function makeItems(n: number): Item[] {
 
 export function startFakeApi(options: { items?: number; auth?: FakeAuth } = {}): FakeApi {
   const items = makeItems(options.items ?? 23)
-  const requests: LoggedRequest[] = []
-  const scripts = new Map<string, Scripted[]>()
   const tokens = new Set<string>()
   let issued = 0
-
-  const json = (body: unknown, init: ResponseInit = {}) =>
-    new Response(JSON.stringify(body), {
-      ...init,
-      headers: { 'Content-Type': 'application/json', ...init.headers },
-    })
 
   function authorized(req: Request): boolean {
     const auth = options.auth
@@ -155,45 +133,21 @@ export function startFakeApi(options: { items?: number; auth?: FakeAuth } = {}):
     }
   }
 
-  const server = Bun.serve({
-    port: 0,
-    hostname: '127.0.0.1',
-    async fetch(req) {
-      const url = new URL(req.url)
-      const body = await req.text()
-      const query = Object.fromEntries(url.searchParams)
-      requests.push({
-        method: req.method,
-        path: url.pathname,
-        query,
-        headers: req.headers.toJSON(),
-        body,
-        at: performance.now(),
-      })
-      const canned = scripts.get(url.pathname)?.shift()
-      if (canned) {
-        if (canned.delayMs) await Bun.sleep(canned.delayMs)
-        if (canned.status !== undefined || canned.body !== undefined) {
-          return new Response(canned.body ?? '', { status: canned.status ?? 200, headers: canned.headers })
-        }
-      }
-      if (url.pathname === '/oauth/token' && req.method === 'POST') return token(body)
-      if (!authorized(req)) {
-        return json({ error: 'unauthorized', message: 'Missing or invalid credentials' }, { status: 401 })
-      }
-      return route(url, query, url.origin)
-    },
+  const server = serveFake((req, url, body) => {
+    if (url.pathname === '/oauth/token' && req.method === 'POST') return token(body)
+    if (!authorized(req)) {
+      return json({ error: 'unauthorized', message: 'Missing or invalid credentials' }, { status: 401 })
+    }
+    return route(url, Object.fromEntries(url.searchParams), url.origin)
   })
 
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url: server.origin,
     items,
-    requests,
-    script(path, ...responses) {
-      scripts.set(path, [...(scripts.get(path) ?? []), ...responses])
-    },
-    count: (path) => requests.filter((r) => r.path === path).length,
+    requests: server.requests,
+    script: server.script,
+    count: (path) => server.count(path),
     revokeTokens: () => tokens.clear(),
-    stop: () => server.stop(true),
+    stop: server.stop,
   }
 }

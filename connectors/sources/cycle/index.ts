@@ -1,23 +1,9 @@
 /** Source `cycle`: the customers of a Cycle product, from its GraphQL API, page by page. */
 import { Authentication } from '../../../src/http/auth-schema.ts'
+import { apiEntries } from '../../../src/http/config.ts'
 import { defineSource, v } from '../../../src/index.ts'
 
 const d = v.description
-
-const Retry = v.strictObject({
-  max_attempts: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 5),
-    d('Attempts per request, first included.'),
-  ),
-  backoff_base_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.minValue(0)), 500),
-    d('First backoff ceiling; doubles per attempt.'),
-  ),
-  backoff_max_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.minValue(0)), 30_000),
-    d('Largest backoff ceiling.'),
-  ),
-})
 
 export const CycleConfig = v.object({
   slug: v.pipe(
@@ -37,24 +23,13 @@ export const CycleConfig = v.object({
     v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 100),
     d('Customers per GraphQL page (one page = one iteration), at most 100.'),
   ),
-  base_url: v.pipe(
-    v.optional(v.pipe(v.string(), v.url()), 'https://api.product.cycle.app/graphql'),
-    d('GraphQL endpoint; change it only to point at a proxy or a test server.'),
-  ),
-  rate_limit: v.pipe(
-    v.optional(v.pipe(v.number(), v.gtValue(0))),
-    d(
+  ...apiEntries({
+    baseUrl: 'https://api.product.cycle.app/graphql',
+    baseUrlText: 'GraphQL endpoint; change it only to point at a proxy or a test server.',
+    rateLimit: undefined,
+    rateLimitText:
       'Most requests per second (none by default: the `Ratelimit-Remaining`/`Ratelimit-Reset` headers pace the run).',
-    ),
-  ),
-  retry: v.pipe(
-    v.optional(Retry, {}),
-    d('Retries on 429, 5xx and network errors, with full-jitter backoff; `Retry-After` wins.'),
-  ),
-  timeout_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 30_000),
-    d('Per request attempt.'),
-  ),
+  }),
 })
 export type CycleConfig = v.InferOutput<typeof CycleConfig>
 

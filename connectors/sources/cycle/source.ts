@@ -1,6 +1,9 @@
 /** The `cycle` source: GraphQL pages of customers, `pageInfo` kept as the pagination. */
+
 import { BizonError } from '../../../src/errors.ts'
 import { HttpClient, type HttpResponse } from '../../../src/http/client.ts'
+import { clientOptions } from '../../../src/http/config.ts'
+import { probe } from '../../../src/http/probe.ts'
 import { excerpt } from '../../../src/http/redact.ts'
 import { sleep } from '../../../src/http/retry.ts'
 import type { Page, Pagination, Source, SourceContext, SourceRecord } from '../../../src/index.ts'
@@ -27,15 +30,7 @@ export function createCycleSource(config: CycleConfig, ctx: SourceContext): Sour
   const client = new HttpClient({
     component: COMPONENT,
     authentication: config.authentication,
-    retry: {
-      maxAttempts: config.retry.max_attempts,
-      baseMs: config.retry.backoff_base_ms,
-      maxMs: config.retry.backoff_max_ms,
-    },
-    rateLimit: config.rate_limit,
-    timeoutMs: config.timeout_ms,
-    signal: ctx.signal,
-    logger: ctx.logger,
+    ...clientOptions(config, ctx),
   })
   let pauseUntil = 0
 
@@ -91,14 +86,7 @@ export function createCycleSource(config: CycleConfig, ctx: SourceContext): Sour
   }
 
   return {
-    async check() {
-      try {
-        await read({})
-        return { ok: true }
-      } catch (error) {
-        return { ok: false, detail: error instanceof Error ? error.message : String(error) }
-      }
-    },
+    check: () => probe(() => read({})),
     read: ({ pagination }) => read(pagination),
   }
 }

@@ -1,4 +1,5 @@
 /** Source `gbif`: occurrence records from the GBIF search API, a no-auth high-volume public API (reference §9.14). */
+import { apiEntries } from '../../../src/http/config.ts'
 import { defineSource, v } from '../../../src/index.ts'
 
 const d = v.description
@@ -27,38 +28,15 @@ export const GbifConfig = v.object({
     ),
     d('Search filters sent as query parameters, e.g. `{country: DK, year: "2020,2024"}`.'),
   ),
-  base_url: v.pipe(
-    v.optional(v.pipe(v.string(), v.url()), 'https://api.gbif.org/v1'),
-    d('API root; requests go to `<base_url>/<stream>/search`.'),
-  ),
-  rate_limit: v.pipe(
-    v.optional(v.pipe(v.number(), v.gtValue(0)), 10),
-    d('Most requests per second (GBIF asks clients to stay reasonable and answers 429 when not).'),
-  ),
-  retry: v.pipe(
-    v.optional(
-      v.strictObject({
-        max_attempts: v.pipe(
-          v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 5),
-          d('Attempts per request, first included.'),
-        ),
-        backoff_base_ms: v.pipe(
-          v.optional(v.pipe(v.number(), v.minValue(0)), 500),
-          d('First backoff ceiling; doubles per attempt.'),
-        ),
-        backoff_max_ms: v.pipe(
-          v.optional(v.pipe(v.number(), v.minValue(0)), 30_000),
-          d('Largest backoff ceiling.'),
-        ),
-      }),
-      {},
-    ),
-    d('Retries on 429, 5xx and network errors with full-jitter backoff; `Retry-After` wins.'),
-  ),
-  timeout_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 60_000),
-    d('Per request attempt (pages of 300 rich records can be slow).'),
-  ),
+  ...apiEntries({
+    baseUrl: 'https://api.gbif.org/v1',
+    baseUrlText: 'API root; requests go to `<base_url>/<stream>/search`.',
+    rateLimit: 10,
+    rateLimitText:
+      'Most requests per second (GBIF asks clients to stay reasonable and answers 429 when not).',
+    timeoutMs: 60_000,
+    timeoutText: 'Per request attempt (pages of 300 rich records can be slow).',
+  }),
 })
 export type GbifConfig = v.InferOutput<typeof GbifConfig>
 

@@ -1,6 +1,9 @@
 /** The `gbif` source: offset/limit pages of the occurrence search, capped by GBIF's deep-paging limit. */
+
 import { BizonError } from '../../../src/errors.ts'
+import { clientOptions } from '../../../src/http/config.ts'
 import { HttpClient, redactUrl } from '../../../src/http/index.ts'
+import { probe } from '../../../src/http/probe.ts'
 import type { Page, Source, SourceContext } from '../../../src/index.ts'
 import type { GbifConfig } from './index.ts'
 
@@ -13,15 +16,7 @@ interface SearchPage {
 export function createGbifSource(config: GbifConfig & { stream: string }, ctx: SourceContext): Source {
   const client = new HttpClient({
     component: 'Source "gbif"',
-    retry: {
-      maxAttempts: config.retry.max_attempts,
-      baseMs: config.retry.backoff_base_ms,
-      maxMs: config.retry.backoff_max_ms,
-    },
-    rateLimit: config.rate_limit,
-    timeoutMs: config.timeout_ms,
-    signal: ctx.signal,
-    logger: ctx.logger,
+    ...clientOptions(config, ctx),
   })
   const url = `${config.base_url.replace(/\/+$/, '')}/${config.stream}/search`
 
@@ -43,14 +38,7 @@ export function createGbifSource(config: GbifConfig & { stream: string }, ctx: S
   }
 
   return {
-    async check() {
-      try {
-        await search(0, 0)
-        return { ok: true }
-      } catch (error) {
-        return { ok: false, detail: error instanceof Error ? error.message : String(error) }
-      }
-    },
+    check: () => probe(() => search(0, 0)),
     async total() {
       const { count } = await search(0, 0)
       return typeof count === 'number' ? Math.min(count, config.max_records) : null

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { BizonError } from '../../../src/errors.ts'
+import { CachedToken, type FetchedToken } from '../../../src/http/cached-token.ts'
 import type { HttpClient } from '../../../src/http/client.ts'
 
 export const SCOPES = [
@@ -77,10 +78,8 @@ export async function signJwt(claims: Record<string, unknown>, pem: string, keyI
   return `${unsigned}.${base64url(new Uint8Array(signature))}`
 }
 
-export class GoogleToken {
-  private accessToken?: string
-  private expiresAt = 0
-  private pending?: Promise<string>
+/** An HttpClient authenticator: the token as `Authorization: Bearer`, dropped and fetched again on a 401. */
+export class GoogleToken extends CachedToken {
   private readonly tokenUri: string
 
   constructor(
@@ -89,6 +88,7 @@ export class GoogleToken {
     private readonly client: HttpClient,
     tokenUri: string | undefined,
   ) {
+    super(EARLY_MS)
     const type = key['type']
     if (type !== 'service_account' && type !== 'authorized_user')
       throw fail(
@@ -115,23 +115,7 @@ export class GoogleToken {
     return values.filter((s): s is string => typeof s === 'string' && s.length > 0)
   }
 
-  invalidate(): boolean {
-    const had = this.accessToken !== undefined
-    this.accessToken = undefined
-    this.expiresAt = 0
-    return had
-  }
-
-  async get(signal?: AbortSignal): Promise<string> {
-    if (this.accessToken && Date.now() < this.expiresAt - EARLY_MS) return this.accessToken
-    // Concurrent requests share one token request.
-    this.pending ??= this.fetchToken(signal).finally(() => {
-      this.pending = undefined
-    })
-    return this.pending
-  }
-
-  private async fetchToken(signal?: AbortSignal): Promise<string> {
+  protected async fetchToken(signal?: AbortSignal): Promise<FetchedToken> {
     const form = new URLSearchParams()
     if (this.key['type'] === 'service_account') {
       const now = Math.floor(Date.now() / 1000)
@@ -162,9 +146,8 @@ export class GoogleToken {
     const body = response.json() as Record<string, unknown>
     if (typeof body?.['access_token'] !== 'string' || !body['access_token'])
       throw fail('the token endpoint answered without access_token', 'Check source.token_uri.')
-    this.accessToken = body['access_token']
     const seconds = Number(body['expires_in'])
-    this.expiresAt = Date.now() + (Number.isFinite(seconds) && seconds > 0 ? seconds : JWT_SECONDS) * 1000
-    return this.accessToken
+    const lifetime = Number.isFinite(seconds) && seconds > 0 ? seconds : JWT_SECONDS
+    return { token: body['access_token'], expiresAt: Date.now() + lifetime * 1000 }
   }
 }

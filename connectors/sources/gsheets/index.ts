@@ -1,22 +1,8 @@
 /** Source `gsheets`: the rows of one worksheet of a Google Sheets spreadsheet (Sheets API v4). */
+import { apiEntries } from '../../../src/http/config.ts'
 import { defineSource, v } from '../../../src/index.ts'
 
 const d = v.description
-
-const Retry = v.strictObject({
-  max_attempts: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 5),
-    d('Attempts per request, first included.'),
-  ),
-  backoff_base_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.minValue(0)), 1000),
-    d('First backoff ceiling; doubles per attempt.'),
-  ),
-  backoff_max_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.minValue(0)), 60_000),
-    d('Largest backoff ceiling.'),
-  ),
-})
 
 export const GsheetsConfig = v.object({
   spreadsheet_url: v.pipe(
@@ -46,26 +32,18 @@ export const GsheetsConfig = v.object({
     v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 10_000),
     d('Sheet rows per request (one iteration).'),
   ),
-  base_url: v.pipe(
-    v.optional(v.pipe(v.string(), v.url()), 'https://sheets.googleapis.com'),
-    d('Sheets API root; change it only for a proxy or a test server.'),
-  ),
   token_uri: v.pipe(
     v.optional(v.pipe(v.string(), v.url())),
     d("OAuth2 token endpoint; default the key's `token_uri` (https://oauth2.googleapis.com/token)."),
   ),
-  rate_limit: v.pipe(
-    v.optional(v.pipe(v.number(), v.gtValue(0)), 1),
-    d('Most requests per second (the Sheets API allows 60 reads per minute per user).'),
-  ),
-  retry: v.pipe(
-    v.optional(Retry, {}),
-    d('Retries on 429, 5xx and network errors, with full-jitter backoff; `Retry-After` wins.'),
-  ),
-  timeout_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 60_000),
-    d('Per request attempt.'),
-  ),
+  ...apiEntries({
+    baseUrl: 'https://sheets.googleapis.com',
+    baseUrlText: 'Sheets API root; change it only for a proxy or a test server.',
+    rateLimit: 1,
+    rateLimitText: 'Most requests per second (the Sheets API allows 60 reads per minute per user).',
+    retry: { baseMs: 1000, maxMs: 60_000 },
+    timeoutMs: 60_000,
+  }),
 })
 export type GsheetsConfig = v.InferOutput<typeof GsheetsConfig>
 

@@ -1,6 +1,9 @@
 /** The `gsheets` source: worksheet metadata, then `values:batchGet` of the header and `page_size` rows. */
+
 import { BizonError } from '../../../src/errors.ts'
 import { HttpClient, type HttpResponse, type QueryParams } from '../../../src/http/client.ts'
+import { clientOptions } from '../../../src/http/config.ts'
+import { probe } from '../../../src/http/probe.ts'
 import { excerpt } from '../../../src/http/redact.ts'
 import type {
   IncrementalInfo,
@@ -38,22 +41,21 @@ export function createGsheetsSource(
       { path: 'source.cursor_field' },
     )
   const { key, origin } = loadCredentials(config.service_account_key)
-  const options = {
-    component: COMPONENT,
-    retry: {
-      maxAttempts: config.retry.max_attempts,
-      baseMs: config.retry.backoff_base_ms,
-      maxMs: config.retry.backoff_max_ms,
-    },
-    timeoutMs: config.timeout_ms,
-    signal: ctx.signal,
-    logger: ctx.logger,
+  const options = { component: COMPONENT, ...clientOptions(config, ctx) }
+  // The token endpoint is not the Sheets API: it is not held to the Sheets rate limit.
+  const tokenClient = new HttpClient({
+    ...options,
+    rateLimit: undefined,
     extraSecrets: () => token.secrets(),
-  }
-  const api = new HttpClient({ ...options, rateLimit: config.rate_limit })
-  const token: GoogleToken = new GoogleToken(key, origin, new HttpClient(options), config.token_uri)
-  const root = `${config.base_url.replace(/\/+$/, '')}/v4/spreadsheets/${spreadsheetId}`
+  })
+  const token: GoogleToken = new GoogleToken(key, origin, tokenClient, config.token_uri)
   const shareHint = `Check source.spreadsheet_url, and that the spreadsheet is shared with ${String(key['client_email'] ?? 'these credentials')}.`
+  const api = new HttpClient({
+    ...options,
+    authenticator: token,
+    hints: { 401: shareHint, 403: shareHint, 404: shareHint },
+  })
+  const root = `${config.base_url.replace(/\/+$/, '')}/v4/spreadsheets/${spreadsheetId}`
   let sheet: Sheet | undefined
 
   const fail = (what: string, hint: string) =>
@@ -62,24 +64,8 @@ export function createGsheetsSource(
       `${COMPONENT} could not read the worksheet "${config.worksheet_name}": ${what}. ${hint}`,
     )
 
-  /** A GET with the access token; a 401 drops the cached token and tries once more with a new one. */
-  async function get(url: string, params: QueryParams, action: string): Promise<HttpResponse> {
-    for (let fresh = false; ; fresh = true) {
-      const access = await token.get(ctx.signal)
-      try {
-        return await api.request({ url, params, headers: { Authorization: `Bearer ${access}` }, action })
-      } catch (error) {
-        const status = error instanceof BizonError ? /: HTTP (\d{3}) /.exec(error.message)?.[1] : undefined
-        if (status === '401' && !fresh && token.invalidate()) continue
-        if (status === '401' || status === '403' || status === '404')
-          throw new BizonError(
-            'source',
-            (error as Error).message.replace(/ Check source\..*$/s, ` ${shareHint}`),
-          )
-        throw error
-      }
-    }
-  }
+  const get = (url: string, params: QueryParams, action: string): Promise<HttpResponse> =>
+    api.request({ url, params, action })
 
   async function worksheet(): Promise<Sheet> {
     if (sheet) return sheet
@@ -158,14 +144,7 @@ export function createGsheetsSource(
   }
 
   return {
-    async check() {
-      try {
-        await worksheet()
-        return { ok: true }
-      } catch (error) {
-        return { ok: false, detail: error instanceof Error ? error.message : String(error) }
-      }
-    },
+    check: () => probe(() => worksheet()),
     read: ({ pagination, incremental }) => read(pagination, incremental),
   }
 }

@@ -1,5 +1,6 @@
 /** Source `http`: a generic REST API described in YAML (URL, auth, records path, pagination, incremental). */
 import { Authentication } from '../../../src/http/auth-schema.ts'
+import { limitEntries } from '../../../src/http/config.ts'
 import { defineSource, v } from '../../../src/index.ts'
 
 const d = v.description
@@ -75,21 +76,6 @@ const Incremental = v.strictObject({
   ),
 })
 
-const Retry = v.strictObject({
-  max_attempts: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 5),
-    d('Attempts per request, first included.'),
-  ),
-  backoff_base_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.minValue(0)), 500),
-    d('First backoff ceiling; doubles per attempt.'),
-  ),
-  backoff_max_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.minValue(0)), 30_000),
-    d('Largest backoff ceiling.'),
-  ),
-})
-
 export const HttpConfig = v.object({
   url: v.pipe(v.string(), v.url(), d('URL of the first page.')),
   method: v.pipe(v.optional(v.picklist(['GET', 'POST']), 'GET'), d('HTTP method.')),
@@ -114,15 +100,7 @@ export const HttpConfig = v.object({
   ),
   pagination: v.optional(Pagination, { type: 'none' }),
   incremental: v.pipe(v.optional(Incremental), d('Request parameter filled on incremental runs.')),
-  retry: v.pipe(
-    v.optional(Retry, {}),
-    d('Retries on 429, 5xx and network errors, with full-jitter backoff; `Retry-After` wins.'),
-  ),
-  rate_limit: v.pipe(v.optional(v.pipe(v.number(), v.gtValue(0))), d('Most requests per second.')),
-  timeout_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 30_000),
-    d('Per request attempt.'),
-  ),
+  ...limitEntries({ rateLimit: undefined }),
 })
 
 export type HttpConfig = v.InferOutput<typeof HttpConfig>

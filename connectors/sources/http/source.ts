@@ -1,8 +1,11 @@
 /** The `http` source: one request per page, records found at `records_path`, position kept in pagination. */
+
 import { BizonError } from '../../../src/errors.ts'
 import { HttpClient } from '../../../src/http/client.ts'
+import { clientOptions } from '../../../src/http/config.ts'
 import { getPath } from '../../../src/http/json-path.ts'
 import { nextPosition, type PaginationStyle, pageRequest } from '../../../src/http/pagination.ts'
+import { probe } from '../../../src/http/probe.ts'
 import { redactUrl } from '../../../src/http/redact.ts'
 import type { IncrementalInfo, Page, Source, SourceContext, SourceRecord } from '../../../src/index.ts'
 import type { HttpConfig } from './index.ts'
@@ -18,15 +21,8 @@ export function createHttpSource(config: HttpConfig, ctx: SourceContext): Source
     component: 'Source "http"',
     authentication: config.authentication,
     headers: config.headers,
-    retry: {
-      maxAttempts: config.retry.max_attempts,
-      baseMs: config.retry.backoff_base_ms,
-      maxMs: config.retry.backoff_max_ms,
-    },
-    rateLimit: config.rate_limit,
-    timeoutMs: config.timeout_ms,
-    signal: ctx.signal,
-    logger: ctx.logger,
+    ...clientOptions(config, ctx),
+    urlKey: 'url',
   })
   const style = config.pagination as PaginationStyle
 
@@ -87,14 +83,7 @@ export function createHttpSource(config: HttpConfig, ctx: SourceContext): Source
   }
 
   return {
-    async check() {
-      try {
-        await read({})
-        return { ok: true }
-      } catch (error) {
-        return { ok: false, detail: error instanceof Error ? error.message : String(error) }
-      }
-    },
+    check: () => probe(() => read({})),
     read: ({ pagination, incremental }) => read(pagination, incremental),
   }
 }

@@ -1,5 +1,6 @@
 /** HubSpot requests: the shared HTTP client plus HubSpot's rate-limit headers and auth shapes. */
 import * as v from 'valibot'
+import { clientOptions } from '../../../src/http/config.ts'
 import { Authentication, HttpClient, type HttpRequest, sleep } from '../../../src/http/index.ts'
 import type { SourceContext } from '../../../src/index.ts'
 import type { HubSpotConfig } from './index.ts'
@@ -18,15 +19,7 @@ export class HubSpotApi {
     this.client = new HttpClient({
       component: 'Source "hubspot"',
       authentication: authenticationOf(config, this.base),
-      retry: {
-        maxAttempts: config.retry.max_attempts,
-        baseMs: config.retry.backoff_base_ms,
-        maxMs: config.retry.backoff_max_ms,
-      },
-      rateLimit: config.rate_limit,
-      timeoutMs: config.timeout_ms,
-      signal: ctx.signal,
-      logger: ctx.logger,
+      ...clientOptions(config, ctx),
     })
   }
 

@@ -1,4 +1,5 @@
 /** Source `hubspot`: CRM contacts, companies and deals through the HubSpot CRM v3 API (reference §9.6). */
+import { apiEntries } from '../../../src/http/config.ts'
 import { defineSource, v } from '../../../src/index.ts'
 
 const d = v.description
@@ -61,42 +62,18 @@ export const HubSpotConfig = v.object({
     ),
     d('Which properties each record carries.'),
   ),
-  base_url: v.pipe(
-    v.optional(v.pipe(v.string(), v.url()), 'https://api.hubapi.com'),
-    d('API root (and the default OAuth token endpoint host).'),
-  ),
   page_size: v.pipe(
     v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 100),
     d('Records per request (`?limit=`), at most 100.'),
   ),
-  rate_limit: v.pipe(
-    v.optional(v.pipe(v.number(), v.gtValue(0)), 9),
-    d('Most requests per second. HubSpot allows 100 per 10 s on Free/Starter (190 on Pro/Enterprise).'),
-  ),
-  retry: v.pipe(
-    v.optional(
-      v.strictObject({
-        max_attempts: v.pipe(
-          v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 10),
-          d('Attempts per request, first included.'),
-        ),
-        backoff_base_ms: v.pipe(
-          v.optional(v.pipe(v.number(), v.minValue(0)), 1000),
-          d('First backoff ceiling; doubles per attempt.'),
-        ),
-        backoff_max_ms: v.pipe(
-          v.optional(v.pipe(v.number(), v.minValue(0)), 60_000),
-          d('Largest backoff ceiling.'),
-        ),
-      }),
-      {},
-    ),
-    d('Retries on 429, 5xx and network errors with full-jitter backoff; `Retry-After` wins.'),
-  ),
-  timeout_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 30_000),
-    d('Per request attempt.'),
-  ),
+  ...apiEntries({
+    baseUrl: 'https://api.hubapi.com',
+    baseUrlText: 'API root (and the default OAuth token endpoint host).',
+    rateLimit: 9,
+    rateLimitText:
+      'Most requests per second. HubSpot allows 100 per 10 s on Free/Starter (190 on Pro/Enterprise).',
+    retry: { maxAttempts: 10, baseMs: 1000, maxMs: 60_000 },
+  }),
 })
 export type HubSpotConfig = v.InferOutput<typeof HubSpotConfig>
 

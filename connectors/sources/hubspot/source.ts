@@ -1,6 +1,8 @@
 /** The `hubspot` source: properties resolved once, then `after`-paged object lists. */
+
 import { BizonError } from '../../../src/errors.ts'
 import { redactUrl } from '../../../src/http/index.ts'
+import { probe } from '../../../src/http/probe.ts'
 import type { Page, Source, SourceContext } from '../../../src/index.ts'
 import { HubSpotApi } from './api.ts'
 import type { HubSpotConfig } from './index.ts'
@@ -69,14 +71,7 @@ export function createHubSpotSource(config: Config, ctx: SourceContext): Source 
   }
 
   return {
-    async check() {
-      try {
-        await read(undefined, 1)
-        return { ok: true }
-      } catch (error) {
-        return { ok: false, detail: error instanceof Error ? error.message : String(error) }
-      }
-    },
+    check: () => probe(() => read(undefined, 1)),
     async total() {
       try {
         const response = await api.request({

@@ -1,6 +1,7 @@
 /** Notion requests over the shared HTTP client: version header, list envelopes checked, 404 told apart. */
 import { BizonError } from '../../../src/errors.ts'
-import { HttpClient, redactUrl } from '../../../src/http/index.ts'
+import { clientOptions } from '../../../src/http/config.ts'
+import { HttpClient, httpStatus, redactUrl } from '../../../src/http/index.ts'
 import type { Logger, SourceContext } from '../../../src/index.ts'
 import type { NotionConfig } from './index.ts'
 
@@ -27,15 +28,7 @@ export class NotionApi {
       component: 'Source "notion"',
       authentication: { type: 'bearer', params: { token, auth_method, auth_header } },
       headers: { 'Notion-Version': NOTION_VERSION },
-      retry: {
-        maxAttempts: config.retry.max_attempts,
-        baseMs: config.retry.backoff_base_ms,
-        maxMs: config.retry.backoff_max_ms,
-      },
-      rateLimit: config.rate_limit,
-      timeoutMs: config.timeout_ms,
-      signal: ctx.signal,
-      logger: ctx.logger,
+      ...clientOptions(config, ctx),
     })
   }
 
@@ -98,7 +91,7 @@ export class NotionApi {
 
 /** A 404: the object was deleted or is not shared with the integration. */
 export function isNotFound(error: unknown): boolean {
-  return error instanceof BizonError && /: HTTP 404 /.test(error.message)
+  return httpStatus(error) === 404
 }
 
 /** Runs `fetch`; a 404 becomes a warning and `undefined`, anything else is thrown. */

@@ -1,4 +1,5 @@
 /** Source `notion`: users, databases, data sources, pages and blocks (raw or markdown) from Notion (reference §9.8). */
+import { apiEntries } from '../../../src/http/config.ts'
 import { defineSource, v } from '../../../src/index.ts'
 
 const d = v.description
@@ -36,32 +37,13 @@ export const NotionConfig = v.object({
     v.optional(v.record(v.string(), v.record(v.string(), v.unknown())), {}),
     d('Database id → a Notion query filter applied to the pages of that database.'),
   ),
-  base_url: v.pipe(v.optional(v.pipe(v.string(), v.url()), 'https://api.notion.com/v1'), d('API root.')),
-  rate_limit: v.pipe(
-    v.optional(v.pipe(v.number(), v.gtValue(0)), 3),
-    d('Most requests per second; Notion allows an average of 3 per integration.'),
-  ),
-  retry: v.pipe(
-    v.optional(
-      v.strictObject({
-        max_attempts: int(1, 100, 10, 'Attempts per request, first included.'),
-        backoff_base_ms: v.pipe(
-          v.optional(v.pipe(v.number(), v.minValue(0)), 1000),
-          d('First backoff ceiling; doubles per attempt.'),
-        ),
-        backoff_max_ms: v.pipe(
-          v.optional(v.pipe(v.number(), v.minValue(0)), 60_000),
-          d('Largest backoff ceiling.'),
-        ),
-      }),
-      {},
-    ),
-    d('Retries on 429, 5xx and network errors with full-jitter backoff; `Retry-After` wins.'),
-  ),
-  timeout_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 30_000),
-    d('Per request attempt.'),
-  ),
+  ...apiEntries({
+    baseUrl: 'https://api.notion.com/v1',
+    baseUrlText: 'API root.',
+    rateLimit: 3,
+    rateLimitText: 'Most requests per second; Notion allows an average of 3 per integration.',
+    retry: { maxAttempts: 10, baseMs: 1000, maxMs: 60_000 },
+  }),
 })
 export type NotionConfig = v.InferOutput<typeof NotionConfig>
 

@@ -1,4 +1,5 @@
 /** The `notion` source: picks the reader of the configured stream, incremental or not. */
+import { probe } from '../../../src/http/probe.ts'
 import type { Page, Pagination, Source, SourceContext } from '../../../src/index.ts'
 import { NotionApi } from './api.ts'
 import { type BlocksOptions, configuredItems, numbered, readBlocks } from './blocks.ts'
@@ -61,14 +62,7 @@ export function createNotionSource(config: NotionConfig & { stream: string }, ct
   const api = new NotionApi(config, ctx)
   const env: Env = { api, config }
   return {
-    async check() {
-      try {
-        await api.users(1)
-        return { ok: true }
-      } catch (error) {
-        return { ok: false, detail: error instanceof Error ? error.message : String(error) }
-      }
-    },
+    check: () => probe(() => api.users(1)),
     async read({ stream, pagination, incremental }) {
       const reader = READERS[stream]
       if (!reader) throw new Error(`Source "notion" has no stream "${stream}".`)

@@ -1,23 +1,9 @@
 /** Source `periscope`: dashboards, charts, views, users and databases of a Periscope Data (Sisense) site. */
+import { apiEntries } from '../../../src/http/config.ts'
 import { defineSource, v } from '../../../src/index.ts'
 
 const d = v.description
 const int = v.pipe(v.number(), v.integer())
-
-const Retry = v.strictObject({
-  max_attempts: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 5),
-    d('Attempts per request, first included.'),
-  ),
-  backoff_base_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.minValue(0)), 500),
-    d('First backoff ceiling; doubles per attempt.'),
-  ),
-  backoff_max_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.minValue(0)), 30_000),
-    d('Largest backoff ceiling.'),
-  ),
-})
 
 const PeriscopeAuthentication = v.strictObject({
   type: v.pipe(v.literal('cookies'), d('Periscope has no API keys: the browser session cookies are used.')),
@@ -64,22 +50,13 @@ export const PeriscopeConfig = v.object({
     v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(50)), 10),
     d('`charts`: dashboards read in parallel per iteration.'),
   ),
-  base_url: v.pipe(
-    v.optional(v.pipe(v.string(), v.url()), 'https://app.periscopedata.com'),
-    d('Site URL; change it only to point at a proxy or a test server.'),
-  ),
-  rate_limit: v.pipe(
-    v.optional(v.pipe(v.number(), v.gtValue(0)), 5),
-    d('Most requests per second (Periscope publishes no limit for these endpoints; 5 stays gentle).'),
-  ),
-  retry: v.pipe(
-    v.optional(Retry, {}),
-    d('Retries on 429, 5xx and network errors, with full-jitter backoff; `Retry-After` wins.'),
-  ),
-  timeout_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 30_000),
-    d('Per request attempt.'),
-  ),
+  ...apiEntries({
+    baseUrl: 'https://app.periscopedata.com',
+    baseUrlText: 'Site URL; change it only to point at a proxy or a test server.',
+    rateLimit: 5,
+    rateLimitText:
+      'Most requests per second (Periscope publishes no limit for these endpoints; 5 stays gentle).',
+  }),
 })
 export type PeriscopeConfig = v.InferOutput<typeof PeriscopeConfig>
 

@@ -1,6 +1,7 @@
 /** The `periscope` source: the web app's JSON endpoints, read with the session cookies. */
 import { BizonError } from '../../../src/errors.ts'
-import { HttpClient, type HttpResponse, type QueryParams } from '../../../src/http/client.ts'
+import { HttpClient, type QueryParams } from '../../../src/http/client.ts'
+import { clientOptions } from '../../../src/http/config.ts'
 import { excerpt } from '../../../src/http/redact.ts'
 import type { Page, Pagination, Source, SourceContext, SourceRecord } from '../../../src/index.ts'
 import type { PeriscopeConfig } from './index.ts'
@@ -18,6 +19,7 @@ export function createPeriscopeSource(config: PeriscopeConfig, ctx: SourceContex
   const { cookies, headers } = config.authentication.params
   const client = new HttpClient({
     component: COMPONENT,
+    hints: { 401: SESSION_HINT, 403: SESSION_HINT },
     // Cookie values are secrets; the browser-like headers are not (only the CSRF token, by its name).
     authentication: {
       type: 'cookies',
@@ -27,15 +29,7 @@ export function createPeriscopeSource(config: PeriscopeConfig, ctx: SourceContex
       },
     },
     headers: { ...browserHeaders(), 'x-csrf-token': config.x_csrf_token, ...headers },
-    retry: {
-      maxAttempts: config.retry.max_attempts,
-      baseMs: config.retry.backoff_base_ms,
-      maxMs: config.retry.backoff_max_ms,
-    },
-    rateLimit: config.rate_limit,
-    timeoutMs: config.timeout_ms,
-    signal: ctx.signal,
-    logger: ctx.logger,
+    ...clientOptions(config, ctx),
   })
   const site = { client_site_id: config.client_site_id }
   const url = (path: string) => new URL(path, config.base_url).toString()
@@ -48,14 +42,7 @@ export function createPeriscopeSource(config: PeriscopeConfig, ctx: SourceContex
     path: string,
     options: { params?: QueryParams; json?: unknown },
   ): Promise<unknown> {
-    let response: HttpResponse
-    try {
-      response = await client.request({ method, url: url(path), ...options, action: 'call' })
-    } catch (error) {
-      if (error instanceof BizonError && /HTTP 40[13]/.test(error.message))
-        throw new BizonError('source', error.message.replace(/Check source\.authentication.*$/, SESSION_HINT))
-      throw error
-    }
+    const response = await client.request({ method, url: url(path), ...options, action: 'call' })
     // An expired session is answered with the login page, not an error status.
     if (/text\/html/i.test(response.headers.get('content-type') ?? '') || /^\s*</.test(response.text))
       throw fail(`${method} ${path} answered with an HTML page instead of JSON`, SESSION_HINT)

@@ -1,45 +1,21 @@
 /** Source `pokeapi`: Pokémon, berries and items from the public PokeAPI (reference §9.13). */
+import { apiEntries } from '../../../src/http/config.ts'
 import { defineSource, v } from '../../../src/index.ts'
 
 const d = v.description
 
 export const PokeApiConfig = v.object({
-  base_url: v.pipe(
-    v.optional(v.pipe(v.string(), v.url()), 'https://pokeapi.co/api/v2'),
-    d('API root; the stream name is appended (`<base_url>/pokemon`). Change it only to use a mirror.'),
-  ),
   page_size: v.pipe(
     v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000))),
     d('Records per request (`?limit=`); default the API default (20).'),
   ),
-  rate_limit: v.pipe(
-    v.optional(v.pipe(v.number(), v.gtValue(0)), 10),
-    d('Most requests per second. PokeAPI has no hard limit but asks for fair use.'),
-  ),
-  retry: v.pipe(
-    v.optional(
-      v.strictObject({
-        max_attempts: v.pipe(
-          v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 5),
-          d('Attempts per request, first included.'),
-        ),
-        backoff_base_ms: v.pipe(
-          v.optional(v.pipe(v.number(), v.minValue(0)), 500),
-          d('First backoff ceiling; doubles per attempt.'),
-        ),
-        backoff_max_ms: v.pipe(
-          v.optional(v.pipe(v.number(), v.minValue(0)), 30_000),
-          d('Largest backoff ceiling.'),
-        ),
-      }),
-      {},
-    ),
-    d('Retries on 429, 5xx and network errors with full-jitter backoff; `Retry-After` wins.'),
-  ),
-  timeout_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 30_000),
-    d('Per request attempt.'),
-  ),
+  ...apiEntries({
+    baseUrl: 'https://pokeapi.co/api/v2',
+    baseUrlText:
+      'API root; the stream name is appended (`<base_url>/pokemon`). Change it only to use a mirror.',
+    rateLimit: 10,
+    rateLimitText: 'Most requests per second. PokeAPI has no hard limit but asks for fair use.',
+  }),
 })
 export type PokeApiConfig = v.InferOutput<typeof PokeApiConfig>
 

@@ -1,6 +1,9 @@
 /** The `pokeapi` source: named-resource lists paged by the API's own `next` URL. */
+
 import { BizonError } from '../../../src/errors.ts'
+import { clientOptions } from '../../../src/http/config.ts'
 import { HttpClient, redactUrl } from '../../../src/http/index.ts'
+import { probe } from '../../../src/http/probe.ts'
 import type { Page, Source, SourceContext } from '../../../src/index.ts'
 import type { PokeApiConfig } from './index.ts'
 
@@ -13,15 +16,7 @@ interface ListPage {
 export function createPokeApiSource(config: PokeApiConfig & { stream: string }, ctx: SourceContext): Source {
   const client = new HttpClient({
     component: 'Source "pokeapi"',
-    retry: {
-      maxAttempts: config.retry.max_attempts,
-      baseMs: config.retry.backoff_base_ms,
-      maxMs: config.retry.backoff_max_ms,
-    },
-    rateLimit: config.rate_limit,
-    timeoutMs: config.timeout_ms,
-    signal: ctx.signal,
-    logger: ctx.logger,
+    ...clientOptions(config, ctx),
   })
   const first = `${config.base_url.replace(/\/+$/, '')}/${config.stream}`
 
@@ -43,14 +38,7 @@ export function createPokeApiSource(config: PokeApiConfig & { stream: string }, 
   }
 
   return {
-    async check() {
-      try {
-        await list(first, { limit: 1 })
-        return { ok: true }
-      } catch (error) {
-        return { ok: false, detail: error instanceof Error ? error.message : String(error) }
-      }
-    },
+    check: () => probe(() => list(first, { limit: 1 })),
     async total() {
       const { body } = await list(first, { limit: 1 })
       return typeof body.count === 'number' ? body.count : null

@@ -1,23 +1,9 @@
 /** Source `sana_ai`: the rows of a Sana Insights report query (async report job, CSV download). */
 import { Authentication } from '../../../src/http/auth-schema.ts'
+import { apiEntries } from '../../../src/http/config.ts'
 import { defineSource, v } from '../../../src/index.ts'
 
 const d = v.description
-
-const Retry = v.strictObject({
-  max_attempts: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 5),
-    d('Attempts per request, first included.'),
-  ),
-  backoff_base_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.minValue(0)), 500),
-    d('First backoff ceiling; doubles per attempt.'),
-  ),
-  backoff_max_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.minValue(0)), 30_000),
-    d('Largest backoff ceiling.'),
-  ),
-})
 
 export const SanaConfig = v.object({
   domain: v.pipe(
@@ -36,10 +22,6 @@ export const SanaConfig = v.object({
       'Usually `{type: oauth, params: {token_refresh_endpoint: https://<domain>.sana.ai/api/token, client_id, client_secret, grant_type: client_credentials, ...}}`.',
     ),
   ),
-  base_url: v.pipe(
-    v.optional(v.pipe(v.string(), v.url())),
-    d('API root; default `https://<domain>.sana.ai/api/v1`. Change it only for a proxy or a test server.'),
-  ),
   poll_interval: v.pipe(
     v.optional(v.pipe(v.number(), v.minValue(0)), 3),
     d('Seconds between two checks of the report job.'),
@@ -52,18 +34,16 @@ export const SanaConfig = v.object({
     v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1000),
     d('Report rows per iteration (one iteration = one queue message).'),
   ),
-  rate_limit: v.pipe(
-    v.optional(v.pipe(v.number(), v.gtValue(0))),
-    d('Most requests per second (Sana publishes no number; 429 answers are retried after `Retry-After`).'),
-  ),
-  retry: v.pipe(
-    v.optional(Retry, {}),
-    d('Retries on 429, 5xx and network errors, with full-jitter backoff; `Retry-After` wins.'),
-  ),
-  timeout_ms: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 60_000),
-    d('Per request attempt (the CSV download included).'),
-  ),
+  ...apiEntries({
+    baseUrl: undefined,
+    baseUrlText:
+      'API root; default `https://<domain>.sana.ai/api/v1`. Change it only for a proxy or a test server.',
+    rateLimit: undefined,
+    rateLimitText:
+      'Most requests per second (Sana publishes no number; 429 answers are retried after `Retry-After`).',
+    timeoutMs: 60_000,
+    timeoutText: 'Per request attempt (the CSV download included).',
+  }),
 })
 export type SanaConfig = v.InferOutput<typeof SanaConfig>
 

@@ -1,6 +1,8 @@
 /** The `sana_ai` source: start a report job, poll it, download its CSV, hand rows on page by page. */
 import { BizonError } from '../../../src/errors.ts'
 import { HttpClient } from '../../../src/http/client.ts'
+import { clientOptions } from '../../../src/http/config.ts'
+import { httpStatus } from '../../../src/http/http-error.ts'
 import { excerpt } from '../../../src/http/redact.ts'
 import { sleep } from '../../../src/http/retry.ts'
 import type { Page, Pagination, Source, SourceContext } from '../../../src/index.ts'
@@ -15,15 +17,7 @@ export function createSanaSource(config: SanaConfig, ctx: SourceContext): Source
   const base = (config.base_url ?? `https://${config.domain}.sana.ai/api/v1`).replace(/\/+$/, '')
   const options = {
     component: COMPONENT,
-    retry: {
-      maxAttempts: config.retry.max_attempts,
-      baseMs: config.retry.backoff_base_ms,
-      maxMs: config.retry.backoff_max_ms,
-    },
-    rateLimit: config.rate_limit,
-    timeoutMs: config.timeout_ms,
-    signal: ctx.signal,
-    logger: ctx.logger,
+    ...clientOptions(config, ctx),
   }
   const api = new HttpClient({ ...options, authentication: config.authentication })
   // Signed download links (object storage) reject a second credential: they get no token.
@@ -65,7 +59,7 @@ export function createSanaSource(config: SanaConfig, ctx: SourceContext): Source
       })
       return response.json() as Json
     } catch (error) {
-      if (error instanceof BizonError && /: HTTP 404 /.test(error.message)) return null
+      if (httpStatus(error) === 404) return null
       throw error
     }
   }

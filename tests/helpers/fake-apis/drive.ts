@@ -1,5 +1,9 @@
-/** Opens a source declaration the way the engine does (validated config, context) and reads it to the end. */
+/** Opens a source declaration the way the engine does (validated config, context), drains it, loads its examples. */
+import { expect } from 'bun:test'
+import { join } from 'node:path'
 import * as v from 'valibot'
+import { registry } from '../../../src/cli/registry.ts'
+import { loadPipeline } from '../../../src/config/load.ts'
 import type {
   IncrementalInfo,
   Logger,
@@ -8,6 +12,7 @@ import type {
   SourceDeclaration,
   SyncMode,
 } from '../../../src/index.ts'
+import { REPO } from '../cli.ts'
 
 export interface Logged {
   level: string
@@ -27,6 +32,7 @@ export async function openSource(
     logs?: Logged[]
     syncMode?: SyncMode
     signal?: AbortSignal
+    cursorField?: string
     /** Common source keys the engine passes beside the connector's own (e.g. `init_pipeline`). */
     common?: Record<string, unknown>
   } = {},
@@ -34,7 +40,14 @@ export async function openSource(
   const syncMode = options.syncMode ?? 'full_refresh'
   const own = decl.config ? v.parse(decl.config, config) : {}
   return decl.create(
-    { ...options.common, ...own, name: decl.name, stream, sync_mode: syncMode },
+    {
+      ...options.common,
+      ...own,
+      name: decl.name,
+      stream,
+      sync_mode: syncMode,
+      cursor_field: options.cursorField,
+    },
     {
       stream,
       syncMode,
@@ -48,6 +61,8 @@ export async function openSource(
 export interface Drained {
   ids: (string | number)[]
   records: Record<string, unknown>[]
+  /** The state returned with the last page that had one. */
+  state?: unknown
   pages: number
   paginations: Pagination[]
 }
@@ -63,6 +78,7 @@ export async function drain(
   let pagination: Pagination | null = start
   while (pagination) {
     const page = await source.read({ stream, pagination, incremental })
+    if (page.state !== undefined) out.state = page.state
     out.pages++
     out.ids.push(...page.records.map((r) => r.id))
     out.records.push(...page.records.map((r) => r.data))
@@ -73,23 +89,32 @@ export async function drain(
   return out
 }
 
+/** The error a promise rejects with (fails the test when it resolves). */
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(Error)
+  return error as Error
+}
+
+/** Absolute path of a connector's declaration, for `--custom-source` until it is registered. */
+export const connectorIndex = (name: string) => join(REPO, 'connectors/sources', name, 'index.ts')
+
 /**
  * Loads every example pipeline of a connector with the real config loader and a registry that has
- * the connector in it, whether or not connectors/index.ts lists it yet. Returns the source names used.
+ * the connector in it, whether or not connectors/index.ts lists it yet: `<file>: <source name>`, sorted.
  */
-export async function loadConnectorExamples(
+export async function loadExamples(
   decl: SourceDeclaration,
   env: Record<string, string> = {},
-): Promise<{ file: string; source: string }[]> {
-  const { readdirSync } = await import('node:fs')
-  const { join } = await import('node:path')
-  const { registry } = await import('../../../src/cli/registry.ts')
-  const { loadPipeline } = await import('../../../src/config/load.ts')
+): Promise<string[]> {
   const withDecl = { ...registry, sources: [...registry.sources.filter((s) => s.name !== decl.name), decl] }
   for (const [name, value] of Object.entries(env)) process.env[name] ??= value
-  const folder = join(import.meta.dir, '../../../connectors/sources', decl.name, 'examples')
-  const loaded = []
-  for (const name of readdirSync(folder).filter((f) => /\.ya?ml$/.test(f))) {
+  const folder = join(REPO, 'connectors/sources', decl.name, 'examples')
+  const loaded: string[] = []
+  for (const name of [...new Bun.Glob('*.{yml,yaml}').scanSync({ cwd: folder })].sort()) {
     const file = join(folder, name)
     const pipeline = await loadPipeline(file, withDecl).catch((error) => {
       const issues = (error.issues ?? []).map(
@@ -97,7 +122,7 @@ export async function loadConnectorExamples(
       )
       throw new Error(`${file}: ${error.message}${issues.join('')}`)
     })
-    loaded.push({ file: name, source: pipeline.config.source.name })
+    loaded.push(`${name}: ${pipeline.config.source.name}`)
   }
   return loaded
 }

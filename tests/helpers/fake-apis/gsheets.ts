@@ -3,6 +3,7 @@
  * the service account's RS256 JWT with its public key (WebCrypto), as Google does; the Sheets
  * endpoints serve spreadsheet metadata and `values:batchGet` with Google's error bodies.
  */
+import { type LoggedRequest, type Scripted, serveFake } from './server.ts'
 
 export interface ServiceAccount {
   /** The key file JSON, as downloaded from the Google Cloud console. */
@@ -39,18 +40,8 @@ export async function makeServiceAccount(tokenUri: string): Promise<ServiceAccou
   return { json, clientEmail, privateKey, publicKey: pair.publicKey }
 }
 
-export interface Canned {
-  status?: number
-  body?: string
-  headers?: Record<string, string>
-}
-
-export interface GsheetsRequest {
-  method: string
-  path: string
-  query: URLSearchParams
-  at: number
-}
+export type Canned = Scripted
+export type GsheetsRequest = LoggedRequest
 
 export interface FakeGsheets {
   url: string
@@ -82,8 +73,6 @@ const fromB64url = (text: string) => Buffer.from(text.replace(/-/g, '+').replace
 
 export function startFakeGsheets(account: () => ServiceAccount, sheets: SheetData[]): FakeGsheets {
   const spreadsheetId = '1AbCdEfGhIjKlMnOpQrStUvWxYz_0123456789-abc'
-  const requests: GsheetsRequest[] = []
-  const scripts = new Map<string, Canned[]>()
   const tokens = new Set<string>()
   let issued = 0
   let origin = ''
@@ -151,49 +140,32 @@ export function startFakeGsheets(account: () => ServiceAccount, sheets: SheetDat
     return Response.json({ spreadsheetId, valueRanges })
   }
 
-  const server = Bun.serve({
-    port: 0,
-    hostname: '127.0.0.1',
-    async fetch(req) {
-      const url = new URL(req.url)
-      const body = await req.text()
-      requests.push({
-        method: req.method,
-        path: url.pathname,
-        query: url.searchParams,
-        at: performance.now(),
-      })
-      const canned = scripts.get(url.pathname)?.shift()
-      if (canned)
-        return new Response(canned.body ?? '', { status: canned.status ?? 200, headers: canned.headers })
-      if (url.pathname === '/token' && req.method === 'POST') return token(body)
-      const auth = req.headers.get('authorization') ?? ''
-      if (!tokens.has(auth.replace(/^Bearer /, '')))
-        return googleError(
-          401,
-          'UNAUTHENTICATED',
-          'Request had invalid authentication credentials. Expected OAuth 2 access token.',
-        )
-      if (delayMs) await Bun.sleep(delayMs)
-      return sheetsApi(url.pathname, url.searchParams)
-    },
+  const server = serveFake(async (req, url, body) => {
+    if (url.pathname === '/token' && req.method === 'POST') return token(body)
+    const auth = req.headers.get('authorization') ?? ''
+    if (!tokens.has(auth.replace(/^Bearer /, '')))
+      return googleError(
+        401,
+        'UNAUTHENTICATED',
+        'Request had invalid authentication credentials. Expected OAuth 2 access token.',
+      )
+    if (delayMs) await Bun.sleep(delayMs)
+    return sheetsApi(url.pathname, url.searchParams)
   })
-  origin = `http://127.0.0.1:${server.port}`
+  origin = server.origin
 
   return {
     url: origin,
     tokenUrl: `${origin}/token`,
     spreadsheetId,
     spreadsheetUrl: `https://docs.google.com/spreadsheets/d/${spreadsheetId}/edit#gid=0`,
-    requests,
+    requests: server.requests,
     tokensIssued: () => issued,
     revokeTokens: () => tokens.clear(),
     slow: (ms) => {
       delayMs = ms
     },
-    script(path, ...responses) {
-      scripts.set(path, [...(scripts.get(path) ?? []), ...responses])
-    },
-    stop: () => server.stop(true),
+    script: server.script,
+    stop: server.stop,
   }
 }

@@ -4,6 +4,9 @@
  * documented error bodies (401 unauthorized, 404 object_not_found, 400 validation_error).
  */
 
+import decl from '../../../connectors/sources/notion/index.ts'
+import type { Source, SyncMode } from '../../../src/index.ts'
+import { type Logged, openSource } from './drive.ts'
 import { makeWorkspace, type NotionObject, type Workspace } from './notion-workspace.ts'
 import { type FakeServer, json, serveFake } from './server.ts'
 
@@ -140,4 +143,26 @@ export function startFakeNotion(options: { token: string; workspace?: Workspace 
       if (dsId) ws.dataSources.get(dsId)!['last_edited_time'] = at
     },
   }
+}
+
+/** Opens the `notion` source on a fake with its token, no real rate limit and `defaults`; `extra` adds keys per call. */
+export function notionOpener(
+  api: FakeNotion,
+  token: string,
+  defaults: Record<string, unknown>,
+  syncMode?: SyncMode,
+): (stream: string, extra?: Record<string, unknown>, logs?: Logged[]) => Promise<Source> {
+  return (stream, extra = {}, logs = []) =>
+    openSource(
+      decl,
+      stream,
+      {
+        base_url: api.baseUrl,
+        authentication: { type: 'api_key', params: { token } },
+        rate_limit: 1000,
+        ...defaults,
+        ...extra,
+      },
+      { logs, syncMode },
+    )
 }

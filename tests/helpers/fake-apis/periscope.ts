@@ -2,21 +2,10 @@
  * A local Periscope Data web app (Bun.serve, port 0): the JSON endpoints the `periscope` source calls,
  * session cookies + CSRF token checked, widgets served in windows of 50 dashboard rows, canned failures.
  */
+import { type LoggedRequest, type Scripted, serveFake } from './server.ts'
 
-export interface PeriscopeRequest {
-  method: string
-  path: string
-  query: Record<string, string>
-  body: string
-  headers: Record<string, string>
-  at: number
-}
-
-export interface Canned {
-  status?: number
-  body?: string
-  headers?: Record<string, string>
-}
+export type PeriscopeRequest = LoggedRequest
+export type Canned = Scripted
 
 export interface FakePeriscope {
   url: string
@@ -66,8 +55,6 @@ export function startFakePeriscope(
   secrets: PeriscopeSecrets,
   options: { dashboards?: number } = {},
 ): FakePeriscope {
-  const requests: PeriscopeRequest[] = []
-  const scripts = new Map<string, Canned[]>()
   const textboxes: Record<string, any>[] = []
   let nextWidget = 1000
   const dashboards = Array.from({ length: options.dashboards ?? 13 }, (_, d) => {
@@ -156,41 +143,38 @@ export function startFakePeriscope(
     }
   }
 
-  const server = Bun.serve({
-    port: 0,
-    hostname: '127.0.0.1',
-    async fetch(req) {
-      const url = new URL(req.url)
-      const body = await req.text()
-      const query = Object.fromEntries(url.searchParams)
-      requests.push({
-        method: req.method,
-        path: url.pathname,
-        query,
-        body,
-        headers: req.headers.toJSON(),
-        at: performance.now(),
-      })
-      const canned = scripts.get(url.pathname)?.shift()
-      if (canned)
-        return new Response(canned.body ?? '', { status: canned.status ?? 200, headers: canned.headers })
-      // Like many apps, the error echoes what it was sent: the source must mask it.
-      if (!authorized(req))
-        return json({ error: 'You must be logged in', cookie: req.headers.get('cookie') }, 401)
-      return route(url.pathname, query, body)
-    },
+  const server = serveFake((req, url, body) => {
+    // Like many apps, the error echoes what it was sent: the source must mask it.
+    if (!authorized(req))
+      return json({ error: 'You must be logged in', cookie: req.headers.get('cookie') }, 401)
+    return route(url.pathname, Object.fromEntries(url.searchParams), body)
   })
 
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url: server.origin,
     dashboards,
     textboxes,
-    requests,
-    script(path, ...responses) {
-      scripts.set(path, [...(scripts.get(path) ?? []), ...responses])
-    },
+    requests: server.requests,
+    script: server.script,
     chartIds: (databaseId) =>
       dashboards.flatMap((d) => d.widgets.filter((w) => w.database_id === databaseId).map((w) => w.id)),
-    stop: () => server.stop(true),
+    stop: server.stop,
+  }
+}
+
+/** The `periscope` source config for a fake started with `secrets`, no real rate limit; `extra` wins. */
+export function periscopeConfig(secrets: PeriscopeSecrets, url: string, extra: Record<string, unknown> = {}) {
+  return {
+    authentication: {
+      type: 'cookies',
+      params: { cookies: { cf_bm: secrets.cfBm, periscope_session: secrets.session } },
+    },
+    workspace_name: 'acme',
+    client_site_id: secrets.siteId,
+    database_id: 42,
+    x_csrf_token: secrets.csrf,
+    base_url: url,
+    rate_limit: 1000,
+    ...extra,
   }
 }

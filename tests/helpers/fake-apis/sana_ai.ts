@@ -4,19 +4,10 @@
  * the signed CSV links, which, like S3, refuses requests that also carry an Authorization header.
  */
 
-export interface SanaRequest {
-  method: string
-  path: string
-  headers: Record<string, string>
-  body: string
-  at: number
-}
+import { type LoggedRequest, type Scripted, serveFake } from './server.ts'
 
-export interface Canned {
-  status?: number
-  body?: string
-  headers?: Record<string, string>
-}
+export type SanaRequest = LoggedRequest
+export type Canned = Scripted
 
 export interface FakeSana {
   /** API root (`…/api/v1`). */
@@ -25,8 +16,8 @@ export interface FakeSana {
   rows: Record<string, string>[]
   csv: string
   requests: SanaRequest[]
-  /** Canned answers for the next requests whose path starts with `prefix`. */
-  script(prefix: string, ...responses: Canned[]): void
+  /** Canned answers for the next requests to `path`. */
+  script(path: string, ...responses: Canned[]): void
   /** Forget every job (their status URL answers 404, as an expired job does). */
   expireJobs(): void
   /** Jobs created so far. */
@@ -61,8 +52,8 @@ export function startFakeSana(options: SanaOptions): FakeSana {
   const rows = makeReportRows(options.rows ?? 23)
   const header = Object.keys(rows[0] ?? { user: '' })
   const csv = `\ufeff${[header.join(','), ...rows.map((r) => header.map((h) => quote(r[h] ?? '')).join(','))].join('\r\n')}\r\n`
+  // One log for both servers: the tests read the order of API calls and downloads.
   const requests: SanaRequest[] = []
-  const scripts: [string, Canned][] = []
   const tokens = new Set<string>()
   const jobs = new Map<string, { polls: number }>()
   let started = 0
@@ -78,6 +69,8 @@ export function startFakeSana(options: SanaOptions): FakeSana {
       requests.push({
         method: req.method,
         path: `storage:${url.pathname}`,
+        query: Object.fromEntries(url.searchParams),
+        params: url.searchParams,
         headers: req.headers.toJSON(),
         body: '',
         at: performance.now(),
@@ -136,39 +129,19 @@ export function startFakeSana(options: SanaOptions): FakeSana {
     return json({ error: 'Not found' }, 404)
   }
 
-  const server = Bun.serve({
-    port: 0,
-    hostname: '127.0.0.1',
-    async fetch(req) {
-      const url = new URL(req.url)
-      const body = await req.text()
-      requests.push({
-        method: req.method,
-        path: url.pathname,
-        headers: req.headers.toJSON(),
-        body,
-        at: performance.now(),
-      })
-      const i = scripts.findIndex(([prefix]) => url.pathname.startsWith(prefix))
-      if (i >= 0) {
-        const [[, canned]] = scripts.splice(i, 1) as [[string, Canned]]
-        return new Response(canned.body ?? '', { status: canned.status ?? 200, headers: canned.headers })
-      }
-      return api(req, url, body)
-    },
-  })
+  const server = serveFake(api, requests)
 
   return {
-    url: `http://127.0.0.1:${server.port}/api/v1`,
-    tokenUrl: `http://127.0.0.1:${server.port}/api/token`,
+    url: `${server.origin}/api/v1`,
+    tokenUrl: `${server.origin}/api/token`,
     rows,
     csv,
     requests,
-    script: (prefix, ...responses) => scripts.push(...responses.map((r): [string, Canned] => [prefix, r])),
+    script: server.script,
     expireJobs: () => jobs.clear(),
     jobsStarted: () => started,
     stop: async () => {
-      await server.stop(true)
+      await server.stop()
       await storage.stop(true)
     },
   }

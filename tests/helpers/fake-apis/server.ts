@@ -3,7 +3,10 @@
 export interface LoggedRequest {
   method: string
   path: string
+  /** The last value of each query parameter. */
   query: Record<string, string>
+  /** Every query parameter, repeated ones included. */
+  params: URLSearchParams
   headers: Record<string, string>
   body: string
   at: number
@@ -37,8 +40,8 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
   })
 }
 
-export function serveFake(handler: Handler): FakeServer {
-  const requests: LoggedRequest[] = []
+/** `requests` may be shared with a second server, so one log shows the order across both. */
+export function serveFake(handler: Handler, requests: LoggedRequest[] = []): FakeServer {
   const scripts = new Map<string, Scripted[]>()
   const server = Bun.serve({
     port: 0,
@@ -50,6 +53,7 @@ export function serveFake(handler: Handler): FakeServer {
         method: req.method,
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
+        params: url.searchParams,
         headers: req.headers.toJSON(),
         body,
         at: performance.now(),

@@ -3,9 +3,9 @@ import { afterAll, expect, setDefaultTimeout, test } from 'bun:test'
 import { join } from 'node:path'
 import { runCli } from '../../../helpers/cli.ts'
 import { startFakeCycle } from '../../../helpers/fake-apis/cycle.ts'
+import { connectorIndex } from '../../../helpers/fake-apis/drive.ts'
 import { readLines, writePipeline } from '../../../helpers/pipeline.ts'
 import { tempDir } from '../../../helpers/tmp.ts'
-import { connectorIndex } from './helpers.ts'
 
 setDefaultTimeout(30_000)
 const TOKEN = 'cycle-cli-token-5678'

@@ -2,7 +2,7 @@ import { afterAll, expect, test } from 'bun:test'
 import decl from '../../../../connectors/sources/cycle/index.ts'
 import { sourceSuite } from '../../../conformance/source.suite.ts'
 import { startFakeCycle } from '../../../helpers/fake-apis/cycle.ts'
-import { loadExamples } from './helpers.ts'
+import { loadExamples } from '../../../helpers/fake-apis/drive.ts'
 
 const api = startFakeCycle({ token: 'cycle-test-token', slug: 'acme', customers: 23 })
 afterAll(() => api.stop())

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import decl from '../../../../connectors/sources/cycle/index.ts'
 import { startFakeCycle } from '../../../helpers/fake-apis/cycle.ts'
-import { drain, failure, type Logged, openSource } from './helpers.ts'
+import { drain, failure, type Logged, openSource } from '../../../helpers/fake-apis/drive.ts'
 
 const TOKEN = 'cycle-secret-token-1234'
 const api = startFakeCycle({ token: TOKEN, slug: 'acme', customers: 12 })
@@ -25,7 +25,7 @@ describe('cycle source', () => {
     const result = await drain(await open(), 'customers')
     expect(result.ids).toEqual(ids)
     expect(result.pages).toBe(3)
-    expect(result.data[0]).toEqual(api.customers[0] as never)
+    expect(result.records[0]).toEqual(api.customers[0] as never)
     expect(result.paginations[0]).toEqual({
       hasPreviousPage: false,
       hasNextPage: true,

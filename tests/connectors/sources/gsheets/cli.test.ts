@@ -2,6 +2,7 @@
 import { afterAll, expect, setDefaultTimeout, test } from 'bun:test'
 import { join } from 'node:path'
 import { runCli } from '../../../helpers/cli.ts'
+import { connectorIndex } from '../../../helpers/fake-apis/drive.ts'
 import {
   makeServiceAccount,
   type ServiceAccount,
@@ -9,7 +10,6 @@ import {
 } from '../../../helpers/fake-apis/gsheets.ts'
 import { readLines, writePipeline } from '../../../helpers/pipeline.ts'
 import { tempDir } from '../../../helpers/tmp.ts'
-import { connectorIndex } from '../cycle/helpers.ts'
 import { firstRecord, peopleIds, peopleSheet } from './sheet.ts'
 
 setDefaultTimeout(30_000)

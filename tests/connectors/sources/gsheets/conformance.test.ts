@@ -1,12 +1,12 @@
 import { afterAll, expect, test } from 'bun:test'
 import decl from '../../../../connectors/sources/gsheets/index.ts'
 import { sourceSuite } from '../../../conformance/source.suite.ts'
+import { loadExamples } from '../../../helpers/fake-apis/drive.ts'
 import {
   makeServiceAccount,
   type ServiceAccount,
   startFakeGsheets,
 } from '../../../helpers/fake-apis/gsheets.ts'
-import { loadExamples } from '../cycle/helpers.ts'
 import { peopleIds, peopleSheet } from './sheet.ts'
 
 let account: ServiceAccount

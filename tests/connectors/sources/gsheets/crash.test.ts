@@ -2,6 +2,7 @@
 import { afterAll, expect, setDefaultTimeout, test } from 'bun:test'
 import { join } from 'node:path'
 import { runCli, spawnCli } from '../../../helpers/cli.ts'
+import { connectorIndex } from '../../../helpers/fake-apis/drive.ts'
 import {
   makeServiceAccount,
   type ServiceAccount,
@@ -9,7 +10,6 @@ import {
 } from '../../../helpers/fake-apis/gsheets.ts'
 import { sourceIds, stateRows, writePipeline } from '../../../helpers/pipeline.ts'
 import { tempDir } from '../../../helpers/tmp.ts'
-import { connectorIndex } from '../cycle/helpers.ts'
 import { ordersSheet } from './sheet.ts'
 
 setDefaultTimeout(60_000)
@@ -66,7 +66,7 @@ destination:
   const firstRange = api.requests
     .slice(before)
     .find((r) => r.path.endsWith('/values:batchGet'))!
-    .query.getAll('ranges')[1]
+    .params.getAll('ranges')[1]
   expect(Number(/!(\d+):/.exec(firstRange!)![1])).toBeGreaterThan(2)
   const ids = sourceIds(join(dir, 'orders.json'))
   const all = Array.from({ length: 60 }, (_, i) => String(i + 2))

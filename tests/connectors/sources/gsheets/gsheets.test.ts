@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import decl from '../../../../connectors/sources/gsheets/index.ts'
+import { drain, failure, type Logged, openSource } from '../../../helpers/fake-apis/drive.ts'
 import {
   makeServiceAccount,
   type ServiceAccount,
   startFakeGsheets,
 } from '../../../helpers/fake-apis/gsheets.ts'
-import { drain, failure, type Logged, openSource } from '../cycle/helpers.ts'
 import { firstRecord, peopleIds, peopleSheet } from './sheet.ts'
 
 let account: ServiceAccount
@@ -42,12 +42,18 @@ describe('gsheets source', () => {
     const tokens = api.tokensIssued()
     const result = await drain(await open(), 'worksheet')
     expect(result.ids).toEqual(peopleIds)
-    expect(result.data[0]).toEqual(firstRecord)
-    expect(result.data[1]).toEqual({ name: 'Doe 1', first_name: 'Jo 1', age: 21, score: '1,000', notes: '' })
+    expect(result.records[0]).toEqual(firstRecord)
+    expect(result.records[1]).toEqual({
+      name: 'Doe 1',
+      first_name: 'Jo 1',
+      age: 21,
+      score: '1,000',
+      notes: '',
+    })
     expect(result.paginations).toEqual([{ row: 12 }, { row: 22 }, { row: 32 }])
     expect(api.tokensIssued() - tokens).toBe(1)
     const batch = api.requests.find((r) => r.path.endsWith('/values:batchGet'))!
-    expect(batch.query.getAll('ranges')).toEqual(["'People'!1:1", "'People'!2:11"])
+    expect(batch.params.getAll('ranges')).toEqual(["'People'!1:1", "'People'!2:11"])
   })
 
   test('column_names keeps those columns; a missing or duplicated one is a clear error', async () => {

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import decl from '../../../../connectors/sources/gsheets/index.ts'
+import { drain, failure, openSource } from '../../../helpers/fake-apis/drive.ts'
 import {
   makeServiceAccount,
   type ServiceAccount,
   startFakeGsheets,
 } from '../../../helpers/fake-apis/gsheets.ts'
-import { drain, failure, openSource } from '../cycle/helpers.ts'
 import { ordersSheet } from './sheet.ts'
 
 let account: ServiceAccount
@@ -39,7 +39,7 @@ describe('gsheets incremental', () => {
   test('a later run reads only rows changed after the stored state, then after the watermark', async () => {
     const state = { field: 'UpdatedAt', value: '2024-01-01 09:00:00' }
     const newer = await drain(await open('UpdatedAt'), 'worksheet', {}, { lastRun: new Date(0), state })
-    expect(newer.data.map((d) => d['order_id'])).toEqual(['o-10', 'o-11', 'o-12'])
+    expect(newer.records.map((d) => d['order_id'])).toEqual(['o-10', 'o-11', 'o-12'])
     expect(newer.state).toEqual({ field: 'UpdatedAt', value: '2024-01-01 12:00:00' })
     // no state yet (e.g. the previous run predates it): the previous run's start time is the watermark
     const byWatermark = await drain(
@@ -51,7 +51,7 @@ describe('gsheets incremental', () => {
         state: undefined,
       },
     )
-    expect(byWatermark.data.map((d) => d['order_id'])).toEqual(['o-12'])
+    expect(byWatermark.records.map((d) => d['order_id'])).toEqual(['o-12'])
   })
 
   test('a run that finds nothing newer hands the previous state on', async () => {

@@ -1,27 +1,13 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import decl from '../../../../connectors/sources/notion/index.ts'
 import { drain, type Logged, openSource } from '../../../helpers/fake-apis/drive.ts'
-import { startFakeNotion } from '../../../helpers/fake-apis/notion.ts'
+import { notionOpener, startFakeNotion } from '../../../helpers/fake-apis/notion.ts'
 
 const TOKEN = 'ntn_failures_0123456789abc'
 const api = startFakeNotion({ token: TOKEN })
 afterAll(() => api.stop())
 const fast = { max_attempts: 4, backoff_base_ms: 1, backoff_max_ms: 5 }
-const open = (stream: string, extra: Record<string, unknown> = {}, logs: Logged[] = []) =>
-  openSource(
-    decl,
-    stream,
-    {
-      base_url: api.baseUrl,
-      authentication: { type: 'api_key', params: { token: TOKEN } },
-      page_size: 2,
-      rate_limit: 1000,
-      retry: fast,
-      database_ids: ['db-tasks'],
-      ...extra,
-    },
-    { logs },
-  )
+const open = notionOpener(api, TOKEN, { page_size: 2, retry: fast, database_ids: ['db-tasks'] })
 
 describe('notion failures', () => {
   test('an invalid token: check and read fail with the 401 body and the fix, never the token', async () => {

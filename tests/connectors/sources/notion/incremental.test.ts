@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import decl from '../../../../connectors/sources/notion/index.ts'
-import { drain, openSource } from '../../../helpers/fake-apis/drive.ts'
-import { startFakeNotion } from '../../../helpers/fake-apis/notion.ts'
+import { drain } from '../../../helpers/fake-apis/drive.ts'
+import { notionOpener, startFakeNotion } from '../../../helpers/fake-apis/notion.ts'
 import { at } from '../../../helpers/fake-apis/notion-workspace.ts'
 
 const TOKEN = 'ntn_incremental_0123456789'
@@ -9,21 +9,12 @@ const api = startFakeNotion({ token: TOKEN })
 afterAll(() => api.stop())
 const LAST_RUN = new Date(at(500))
 const incremental = { lastRun: LAST_RUN, state: undefined, cursorField: 'last_edited_time' }
-const open = (stream: string, extra: Record<string, unknown> = {}) =>
-  openSource(
-    decl,
-    stream,
-    {
-      base_url: api.baseUrl,
-      authentication: { type: 'api_key', params: { token: TOKEN } },
-      page_size: 2,
-      rate_limit: 1000,
-      database_ids: ['db-tasks'],
-      page_ids: ['page-home', 'page-about'],
-      ...extra,
-    },
-    { syncMode: 'incremental' },
-  )
+const open = notionOpener(
+  api,
+  TOKEN,
+  { page_size: 2, database_ids: ['db-tasks'], page_ids: ['page-home', 'page-about'] },
+  'incremental',
+)
 const read = async (stream: string, extra: Record<string, unknown> = {}) =>
   drain(await open(stream, extra), stream, {}, incremental)
 

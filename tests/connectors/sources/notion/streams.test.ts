@@ -1,24 +1,11 @@
 import { afterAll, describe, expect, test } from 'bun:test'
-import decl from '../../../../connectors/sources/notion/index.ts'
-import { drain, type Logged, openSource } from '../../../helpers/fake-apis/drive.ts'
-import { startFakeNotion } from '../../../helpers/fake-apis/notion.ts'
+import { drain, type Logged } from '../../../helpers/fake-apis/drive.ts'
+import { notionOpener, startFakeNotion } from '../../../helpers/fake-apis/notion.ts'
 
 const TOKEN = 'ntn_streams_0123456789'
 const api = startFakeNotion({ token: TOKEN })
 afterAll(() => api.stop())
-const open = (stream: string, extra: Record<string, unknown> = {}, logs: Logged[] = []) =>
-  openSource(
-    decl,
-    stream,
-    {
-      base_url: api.baseUrl,
-      authentication: { type: 'api_key', params: { token: TOKEN } },
-      page_size: 3,
-      rate_limit: 1000,
-      ...extra,
-    },
-    { logs },
-  )
+const open = notionOpener(api, TOKEN, { page_size: 3 })
 
 describe('notion streams', () => {
   test('every request carries the token and Notion-Version 2025-09-03', async () => {

@@ -1,8 +1,8 @@
 import { afterAll, expect, test } from 'bun:test'
 import decl from '../../../../connectors/sources/periscope/index.ts'
 import { sourceSuite } from '../../../conformance/source.suite.ts'
-import { startFakePeriscope } from '../../../helpers/fake-apis/periscope.ts'
-import { loadExamples } from '../cycle/helpers.ts'
+import { loadExamples } from '../../../helpers/fake-apis/drive.ts'
+import { periscopeConfig, startFakePeriscope } from '../../../helpers/fake-apis/periscope.ts'
 
 const secrets = {
   cfBm: 'cf-bm-cookie-value',
@@ -13,30 +13,16 @@ const secrets = {
 const api = startFakePeriscope(secrets, { dashboards: 13 })
 afterAll(() => api.stop())
 
-export const periscopeConfig = (url: string, extra: Record<string, unknown> = {}) => ({
-  authentication: {
-    type: 'cookies',
-    params: { cookies: { cf_bm: secrets.cfBm, periscope_session: secrets.session } },
-  },
-  workspace_name: 'acme',
-  client_site_id: secrets.siteId,
-  database_id: 42,
-  x_csrf_token: secrets.csrf,
-  base_url: url,
-  rate_limit: 1000,
-  ...extra,
-})
-
 sourceSuite('periscope (charts)', {
   decl,
-  config: periscopeConfig(api.url, { dashboards_per_page: 3 }),
+  config: periscopeConfig(secrets, api.url, { dashboards_per_page: 3 }),
   stream: 'charts',
   expect: { ids: api.chartIds(42) },
 })
 
 sourceSuite('periscope (dashboards)', {
   decl,
-  config: periscopeConfig(api.url),
+  config: periscopeConfig(secrets, api.url),
   stream: 'dashboards',
   expect: { ids: api.dashboards.map((d) => d.id) },
 })

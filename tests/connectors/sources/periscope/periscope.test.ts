@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import decl from '../../../../connectors/sources/periscope/index.ts'
-import { startFakePeriscope } from '../../../helpers/fake-apis/periscope.ts'
-import { drain, failure, type Logged, openSource } from '../cycle/helpers.ts'
+import { drain, failure, type Logged, openSource } from '../../../helpers/fake-apis/drive.ts'
+import { periscopeConfig, startFakePeriscope } from '../../../helpers/fake-apis/periscope.ts'
 
 const secrets = {
   cfBm: 'cf-bm-secret-1234',
@@ -13,22 +13,8 @@ const api = startFakePeriscope(secrets, { dashboards: 8 })
 afterAll(() => api.stop())
 
 const fast = { max_attempts: 4, backoff_base_ms: 5, backoff_max_ms: 20 }
-const config = (extra: Record<string, unknown> = {}) => ({
-  authentication: {
-    type: 'cookies',
-    params: { cookies: { cf_bm: secrets.cfBm, periscope_session: secrets.session } },
-  },
-  workspace_name: 'acme',
-  client_site_id: secrets.siteId,
-  database_id: 42,
-  x_csrf_token: secrets.csrf,
-  base_url: api.url,
-  rate_limit: 1000,
-  retry: fast,
-  ...extra,
-})
 const open = (stream: string, extra?: Record<string, unknown>, logs?: Logged[]) =>
-  openSource(decl, stream, config(extra), { logs })
+  openSource(decl, stream, periscopeConfig(secrets, api.url, { retry: fast, ...extra }), { logs })
 
 describe('periscope source', () => {
   test('each single-request stream reads its list in one iteration', async () => {
@@ -59,9 +45,9 @@ describe('periscope source', () => {
       { dashboard_ids: api.dashboards.slice(3).map((d) => d.id) },
       { dashboard_ids: api.dashboards.slice(6).map((d) => d.id) },
     ])
-    const textbox = result.data.find((c) => c['content_id'] === 9001)!
+    const textbox = result.records.find((c) => c['content_id'] === 9001)!
     expect(textbox['raw_text']).toBe('Notes of dashboard 1 [docs](https://x.io)')
-    expect(result.data.find((c) => !c['content_id'])!['raw_text']).toBeNull()
+    expect(result.records.find((c) => !c['content_id'])!['raw_text']).toBeNull()
     // dashboard 3 has widgets on rows 0..80: two windows, then an empty one ends it
     const windows = api.requests
       .filter((r) => r.path === '/welcome/remaining_widgets' && r.query['current_dashboard'] === '503')

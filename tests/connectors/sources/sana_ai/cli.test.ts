@@ -2,10 +2,10 @@
 import { afterAll, expect, setDefaultTimeout, test } from 'bun:test'
 import { join } from 'node:path'
 import { runCli } from '../../../helpers/cli.ts'
+import { connectorIndex } from '../../../helpers/fake-apis/drive.ts'
 import { startFakeSana } from '../../../helpers/fake-apis/sana_ai.ts'
 import { readLines, writePipeline } from '../../../helpers/pipeline.ts'
 import { tempDir } from '../../../helpers/tmp.ts'
-import { connectorIndex } from '../cycle/helpers.ts'
 
 setDefaultTimeout(30_000)
 const SECRET = 'sana-cli-client-secret'

@@ -1,8 +1,8 @@
 import { afterAll, expect, test } from 'bun:test'
 import decl from '../../../../connectors/sources/sana_ai/index.ts'
 import { sourceSuite } from '../../../conformance/source.suite.ts'
+import { loadExamples } from '../../../helpers/fake-apis/drive.ts'
 import { startFakeSana } from '../../../helpers/fake-apis/sana_ai.ts'
-import { loadExamples } from '../cycle/helpers.ts'
 
 const api = startFakeSana({ clientId: 'cid', clientSecret: 'sana-client-secret', rows: 23 })
 afterAll(() => api.stop())

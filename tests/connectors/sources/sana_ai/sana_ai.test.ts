@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import decl from '../../../../connectors/sources/sana_ai/index.ts'
+import { drain, failure, type Logged, openSource } from '../../../helpers/fake-apis/drive.ts'
 import { startFakeSana } from '../../../helpers/fake-apis/sana_ai.ts'
-import { drain, failure, type Logged, openSource } from '../cycle/helpers.ts'
 
 const SECRET = 'sana-client-secret-4321'
 const api = startFakeSana({ clientId: 'cid', clientSecret: SECRET, rows: 12, pollsUntilReady: 2 })
@@ -37,7 +37,7 @@ describe('sana_ai source', () => {
     const before = api.requests.length
     const result = await drain(await open(), 'insight_report')
     expect(result.ids).toEqual(api.rows.map((_, i) => String(i)))
-    expect(result.data).toEqual(api.rows)
+    expect(result.records).toEqual(api.rows)
     expect(result.paginations).toEqual([
       { job_id: expect.stringMatching(/^job-/), row: 5 },
       { job_id: expect.stringMatching(/^job-/), row: 10 },
@@ -62,7 +62,7 @@ describe('sana_ai source', () => {
         ...config({ base_url: local.url }),
         authentication: { ...auth(), params: { ...auth().params, token_refresh_endpoint: local.tokenUrl } },
       })
-      expect((await drain(source, 'insight_report')).data).toEqual(local.rows)
+      expect((await drain(source, 'insight_report')).records).toEqual(local.rows)
       const download = local.requests.find((r) => r.path.startsWith('/api/v1/downloads/'))!
       expect(download.headers['authorization']).toStartWith('Bearer sana-at-')
     } finally {
