@@ -74,27 +74,35 @@ function parse<S extends v.GenericSchema>(schema: S, config: unknown, backend: s
   throw new BizonError('config', `Backend "${backend}": ${path}: ${issue.message}`, { path })
 }
 
+/** A SQLite backend (a file, or memory shared within the process) validated with `schema`. */
+function sqliteBackend(
+  name: 'sqlite' | 'sqlite_in_memory',
+  summary: string,
+  schema: typeof SqliteBackendConfig,
+): BackendDeclaration {
+  return {
+    kind: 'backend',
+    name,
+    summary,
+    config: schema,
+    async create(config: SqliteBackendConfig) {
+      const { openSqlite } = await import('./sqlite/backend.ts')
+      return openSqlite(name, parse(schema, config, name))
+    },
+  }
+}
+
 export const backends: BackendDeclaration[] = [
-  {
-    kind: 'backend',
-    name: 'sqlite',
-    summary: 'State in a local SQLite file `<database>.sqlite3` (default; WAL).',
-    config: SqliteBackendConfig,
-    async create(config: SqliteBackendConfig) {
-      const { openSqlite } = await import('./sqlite/backend.ts')
-      return openSqlite('sqlite', parse(SqliteBackendConfig, config, 'sqlite'))
-    },
-  },
-  {
-    kind: 'backend',
-    name: 'sqlite_in_memory',
-    summary: 'State in memory, shared by every component of the process; lost at exit (tests).',
-    config: MemoryBackendConfig,
-    async create(config: SqliteBackendConfig) {
-      const { openSqlite } = await import('./sqlite/backend.ts')
-      return openSqlite('sqlite_in_memory', parse(MemoryBackendConfig, config, 'sqlite_in_memory'))
-    },
-  },
+  sqliteBackend(
+    'sqlite',
+    'State in a local SQLite file `<database>.sqlite3` (default; WAL).',
+    SqliteBackendConfig,
+  ),
+  sqliteBackend(
+    'sqlite_in_memory',
+    'State in memory, shared by every component of the process; lost at exit (tests).',
+    MemoryBackendConfig,
+  ),
   {
     kind: 'backend',
     name: 'postgres',

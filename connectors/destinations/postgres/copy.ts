@@ -3,7 +3,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Sql, TransactionSql } from 'postgres'
 import type { DestinationRecord } from '../../../src/index.ts'
-import { type Layout, rowValues } from './columns.ts'
+import { type Layout, rowValues } from '../../shared/sql/columns.ts'
 
 const SPECIAL = /[\\\n\r\t]/
 const SPECIAL_ALL = /[\\\n\r\t]/g

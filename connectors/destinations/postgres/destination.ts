@@ -5,9 +5,10 @@ import {
   type DestinationContext,
   type DestinationRecord,
 } from '../../../src/index.ts'
-import { type Connection, connect } from '../../sources/postgres/connection.ts'
-import { ident } from '../../sources/postgres/sql-names.ts'
-import { type Layout, layoutFor, upsertKey } from './columns.ts'
+import { type Layout, layoutFor, upsertKey } from '../../shared/sql/columns.ts'
+import { conflictAction, destinationTables } from '../../shared/sql/destination-tables.ts'
+import { ident } from '../../shared/sql/names.ts'
+import { type Connection, connect } from '../../shared/sql/postgres-connection.ts'
 import { copyInto } from './copy.ts'
 import type { PostgresDestinationConfig } from './index.ts'
 import { columnDefs, createTable, ensureSchema, ensureUniqueKey, rel, stagingName, swapIn } from './tables.ts'
@@ -25,16 +26,13 @@ interface Target {
 async function upsert(conn: Connection, t: Target, records: DestinationRecord[]): Promise<void> {
   const cols = t.layout.columns.map((c) => ident(c.name)).join(', ')
   const keys = t.key.map(ident).join(', ')
-  const rest = t.layout.columns.filter((c) => !t.key.includes(c.name)).map((c) => ident(c.name))
-  const action =
-    rest.length > 0 ? `UPDATE SET ${rest.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}` : 'NOTHING'
   await conn.sql.begin(async (tx) => {
     await tx.unsafe(
       `CREATE TEMP TABLE bizon_batch (${columnDefs(t.layout)}, bizon_ord bigint GENERATED ALWAYS AS IDENTITY) ON COMMIT DROP`,
     )
     await copyInto(tx, 'bizon_batch', cols, records, t.layout)
     await tx.unsafe(
-      `INSERT INTO ${t.into} (${cols}) SELECT DISTINCT ON (${keys}) ${cols} FROM bizon_batch ORDER BY ${keys}, bizon_ord DESC ON CONFLICT (${keys}) DO ${action}`,
+      `INSERT INTO ${t.into} (${cols}) SELECT DISTINCT ON (${keys}) ${cols} FROM bizon_batch ORDER BY ${keys}, bizon_ord DESC ON CONFLICT (${keys}) DO ${conflictAction(t.layout, t.key)}`,
     )
   })
 }
@@ -43,18 +41,8 @@ export async function createPostgresDestination(
   config: PostgresDestinationConfig,
   ctx: DestinationContext,
 ): Promise<Destination> {
-  const full = ctx.syncMode === 'full_refresh'
-  const tableOf = (destinationId: string) => config.table_prefix + destinationId
   // Config problems surface before connecting.
-  const knownIds = new Set([
-    ctx.destinationId,
-    ...(ctx.unnest ? ctx.recordSchemas.map((s) => s.destination_id) : []),
-  ])
-  for (const id of knownIds) {
-    const layout = layoutFor(ctx, id)
-    upsertKey(config, layout)
-    if (full) stagingName(tableOf(id))
-  }
+  const { full, tableOf, knownIds } = destinationTables(config, ctx, stagingName)
   const conn = await connect(config, {
     component: 'Destination',
     name: 'postgres',

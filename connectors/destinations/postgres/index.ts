@@ -1,6 +1,6 @@
 /** The postgres destination declaration: COPY loads, staging table + swap on full refresh, append or upsert. */
 import { defineDestination, v } from '../../../src/index.ts'
-import { KeyColumns, PostgresConnectionEntries } from '../../sources/postgres/connection-config.ts'
+import { destinationEntries, PostgresConnectionEntries } from '../../shared/sql/config.ts'
 
 export const PostgresDestinationConfig = v.object({
   ...PostgresConnectionEntries,
@@ -8,30 +8,7 @@ export const PostgresDestinationConfig = v.object({
     v.pipe(v.string(), v.description('Schema of the tables; created when missing.')),
     'public',
   ),
-  table_prefix: v.optional(
-    v.pipe(
-      v.string(),
-      v.description('Prefix of every table name; the table is `<table_prefix><destination_id>`.'),
-    ),
-    '',
-  ),
-  write_mode: v.optional(
-    v.pipe(
-      v.picklist(['append', 'upsert']),
-      v.description(
-        '`append` adds every record; `upsert` inserts or updates rows by `primary_key` (INSERT ... ON CONFLICT DO UPDATE).',
-      ),
-    ),
-    'append',
-  ),
-  primary_key: v.optional(
-    v.pipe(
-      KeyColumns,
-      v.description(
-        'Column(s) identifying a row for `write_mode: upsert` (a unique key on the table). Default: source_record_id without unnest; required with unnest.',
-      ),
-    ),
-  ),
+  ...destinationEntries('INSERT ... ON CONFLICT DO UPDATE'),
 })
 export type PostgresDestinationConfig = v.InferOutput<typeof PostgresDestinationConfig>
 

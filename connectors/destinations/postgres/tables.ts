@@ -1,8 +1,8 @@
 /** DDL of the postgres destination: schema, tables, the upsert key and the staging swap. */
 import type { Sql, TransactionSql } from 'postgres'
 import { BizonError } from '../../../src/index.ts'
-import { ident } from '../../sources/postgres/sql-names.ts'
-import type { Kind, Layout } from './columns.ts'
+import type { Kind, Layout } from '../../shared/sql/columns.ts'
+import { ident } from '../../shared/sql/names.ts'
 
 export const STAGING_SUFFIX = '__bizon_staging'
 const MAX_NAME = 63 // PostgreSQL truncates longer identifiers silently

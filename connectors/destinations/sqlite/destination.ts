@@ -6,9 +6,10 @@ import {
   type DestinationContext,
   type DestinationRecord,
 } from '../../../src/index.ts'
-import { ident } from '../../sources/postgres/sql-names.ts'
-import { openSqlite } from '../../sources/sqlite/open.ts'
-import { type Kind, type Layout, layoutFor, rowValues, upsertKey } from '../postgres/columns.ts'
+import { type Kind, type Layout, layoutFor, rowValues, upsertKey } from '../../shared/sql/columns.ts'
+import { conflictAction, destinationTables } from '../../shared/sql/destination-tables.ts'
+import { ident } from '../../shared/sql/names.ts'
+import { openSqlite } from '../../shared/sql/sqlite-file.ts'
 import type { SqliteDestinationConfig } from './index.ts'
 
 export const STAGING_SUFFIX = '__bizon_staging'
@@ -85,13 +86,7 @@ export async function createSqliteDestination(
   config: SqliteDestinationConfig,
   ctx: DestinationContext,
 ): Promise<Destination> {
-  const full = ctx.syncMode === 'full_refresh'
-  const tableOf = (destinationId: string) => config.table_prefix + destinationId
-  const knownIds = new Set([
-    ctx.destinationId,
-    ...(ctx.unnest ? ctx.recordSchemas.map((s) => s.destination_id) : []),
-  ])
-  for (const id of knownIds) upsertKey(config, layoutFor(ctx, id))
+  const { full, tableOf, knownIds } = destinationTables(config, ctx)
   const file = openSqlite(config.path, ctx.baseDir, {
     component: 'Destination',
     key: 'destination.config.path',
@@ -125,11 +120,8 @@ export async function createSqliteDestination(
     db.run(`CREATE TABLE IF NOT EXISTS ${ident(name)} (${defs}${pk})`)
     if (key.length > 0) ensureUniqueKey(db, name, key)
     const cols = layout.columns.map((c) => ident(c.name))
-    const rest = cols.filter((_, i) => !key.includes(layout.columns[i].name))
     const conflict =
-      key.length === 0
-        ? ''
-        : ` ON CONFLICT (${key.map(ident).join(', ')}) DO ${rest.length > 0 ? `UPDATE SET ${rest.map((c) => `${c} = excluded.${c}`).join(', ')}` : 'NOTHING'}`
+      key.length === 0 ? '' : ` ON CONFLICT (${key.map(ident).join(', ')}) DO ${conflictAction(layout, key)}`
     const statement = db.prepare(
       `INSERT INTO ${ident(name)} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `?${i + 1}`).join(', ')})${conflict}`,
     )

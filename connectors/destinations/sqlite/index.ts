@@ -1,6 +1,6 @@
 /** The sqlite destination declaration: tables in a SQLite file, staging table + swap on full refresh, append or upsert. */
 import { defineDestination, v } from '../../../src/index.ts'
-import { KeyColumns } from '../../sources/postgres/connection-config.ts'
+import { destinationEntries } from '../../shared/sql/config.ts'
 
 export const SqliteDestinationConfig = v.object({
   path: v.pipe(
@@ -10,30 +10,7 @@ export const SqliteDestinationConfig = v.object({
       'SQLite database file, relative to the pipeline file; created (with its folder) when missing.',
     ),
   ),
-  table_prefix: v.optional(
-    v.pipe(
-      v.string(),
-      v.description('Prefix of every table name; the table is `<table_prefix><destination_id>`.'),
-    ),
-    '',
-  ),
-  write_mode: v.optional(
-    v.pipe(
-      v.picklist(['append', 'upsert']),
-      v.description(
-        '`append` adds every record; `upsert` inserts or updates rows by `primary_key` (INSERT ... ON CONFLICT).',
-      ),
-    ),
-    'append',
-  ),
-  primary_key: v.optional(
-    v.pipe(
-      KeyColumns,
-      v.description(
-        'Column(s) identifying a row for `write_mode: upsert` (a unique key on the table). Default: source_record_id without unnest; required with unnest.',
-      ),
-    ),
-  ),
+  ...destinationEntries('INSERT ... ON CONFLICT'),
 })
 export type SqliteDestinationConfig = v.InferOutput<typeof SqliteDestinationConfig>
 

@@ -1,7 +1,7 @@
 /** Stream discovery for the postgres source: the tables and views of a schema. */
 import type { StreamInfo } from '../../../src/index.ts'
-import { connect } from './connection.ts'
-import type { PostgresConnectionConfig } from './connection-config.ts'
+import type { PostgresConnectionConfig } from '../../shared/sql/config.ts'
+import { connect } from '../../shared/sql/postgres-connection.ts'
 
 /** Every table and view of `schema` (default: the first schema of the search path) as a stream. */
 export async function listPostgresStreams(

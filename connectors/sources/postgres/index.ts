@@ -1,6 +1,11 @@
 /** The postgres source declaration: a table or a query, full refresh or incremental by a cursor column. */
 import { defineSource, type StreamInfo, v } from '../../../src/index.ts'
-import { KeyColumns, PostgresConnectionEntries } from './connection-config.ts'
+import {
+  PostgresConnectionEntries,
+  primaryKeyEntry,
+  type SourceCommon,
+  SourceQueryEntries,
+} from '../../shared/sql/config.ts'
 
 export const PostgresSourceConfig = v.object({
   ...PostgresConnectionEntries,
@@ -20,37 +25,12 @@ export const PostgresSourceConfig = v.object({
       ),
     ),
   ),
-  query: v.optional(
-    v.pipe(
-      v.string(),
-      v.description(
-        'A SELECT to read instead of a table. Set `primary_key` to paginate it by key (required for incremental).',
-      ),
-    ),
-  ),
-  page_size: v.optional(
-    v.pipe(
-      v.number(),
-      v.integer(),
-      v.minValue(1),
-      v.description('Rows per page (one page = one queue message).'),
-    ),
-    10000,
-  ),
-  primary_key: v.optional(
-    v.pipe(
-      KeyColumns,
-      v.description(
-        'Column(s) identifying a row: the record id and the tie-breaker of the keyset order. Default: the table primary key.',
-      ),
-    ),
+  ...SourceQueryEntries,
+  primary_key: primaryKeyEntry(
+    'Column(s) identifying a row: the record id and the tie-breaker of the keyset order. Default: the table primary key.',
   ),
 })
-export type PostgresSourceConfig = v.InferOutput<typeof PostgresSourceConfig> & {
-  stream: string
-  sync_mode: string
-  cursor_field?: string
-}
+export type PostgresSourceConfig = v.InferOutput<typeof PostgresSourceConfig> & SourceCommon
 
 /** Lists the tables of `schema` as streams (for `bizon stream list postgres`). Loads the driver lazily. */
 export async function listStreams(

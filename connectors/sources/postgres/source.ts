@@ -1,24 +1,14 @@
 /** The postgres source: reads a table or a query page by page with keyset pagination. */
 import type { Sql } from 'postgres'
 import { BizonError, type Pagination, type Source, type SourceContext } from '../../../src/index.ts'
-import { connect } from './connection.ts'
-import { keyList } from './connection-config.ts'
+import { type Dialect, pageQuery, type ReadPlan, toPage } from '../../shared/sql/keyset.ts'
+import { ident } from '../../shared/sql/names.ts'
+import { connect } from '../../shared/sql/postgres-connection.ts'
+import { checkColumns, keysetPlan, labelOf, relationOf } from '../../shared/sql/source-plan.ts'
 import type { PostgresSourceConfig } from './index.ts'
-import { type Dialect, pageQuery, type ReadPlan, toPage } from './keyset.ts'
-import { ident, relation, subquery } from './sql-names.ts'
 
 const dialect: Dialect = { param: (i) => `$${i}`, asKey: (expr) => `(${expr})::text` }
 const TIME_TYPES = new Set([1082, 1114, 1184]) // date, timestamp, timestamptz
-
-/** What the source reads, for messages: `table "public"."users"` or `the query`. */
-function labelOf(config: PostgresSourceConfig): { what: string; key: string } {
-  if (config.query) return { what: 'the query', key: 'source.query' }
-  if (config.table) return { what: `table ${relation(config.table, config.schema)}`, key: 'source.table' }
-  return {
-    what: `table ${relation(config.stream, config.schema)}`,
-    key: 'source.stream (or set source.table)',
-  }
-}
 
 async function primaryKeyOf(sql: Sql, rel: string): Promise<{ columns: string[]; kind: string }> {
   const rows = await sql.unsafe(
@@ -34,29 +24,11 @@ async function primaryKeyOf(sql: Sql, rel: string): Promise<{ columns: string[];
 
 /** Works out keys, ids and cursor once: checks that the configured columns exist. */
 async function planOf(sql: Sql, config: PostgresSourceConfig, ctx: SourceContext): Promise<ReadPlan> {
-  const table = config.query ? undefined : (config.table ?? config.stream)
-  const from = table ? relation(table, config.schema) : subquery(config.query as string)
+  const { table, from } = relationOf(config)
   const probe = await sql.unsafe(`SELECT * FROM ${from} AS t LIMIT 0`)
   const types = new Map(probe.columns.map((c) => [c.name, c.type]))
-  const missing = (name: string, key: string) => {
-    if (!types.has(name)) {
-      throw new BizonError('config', `${key}: column "${name}" is not in ${labelOf(config).what}.`, {
-        path: key,
-        hint: `Columns: ${[...types.keys()].join(', ')}.`,
-      })
-    }
-  }
-  const incremental = ctx.syncMode === 'incremental'
-  const cursor = config.cursor_field
-  if (incremental && !cursor) {
-    throw new BizonError('config', 'source.cursor_field is required for sync_mode: incremental.', {
-      path: 'source.cursor_field',
-      hint: 'Name a column that grows when a row changes, e.g. updated_at.',
-    })
-  }
-  if (cursor) missing(cursor, 'source.cursor_field')
-  let pk = keyList(config.primary_key)
-  for (const column of pk) missing(column, 'source.primary_key')
+  const { incremental, cursor, pk: configured } = checkColumns(config, ctx, [...types.keys()])
+  let pk = configured
   let rowKey: string | undefined
   if (pk.length === 0 && table) {
     const found = await primaryKeyOf(sql, from)
@@ -64,27 +36,8 @@ async function planOf(sql: Sql, config: PostgresSourceConfig, ctx: SourceContext
     // Without a primary key, a plain table's physical row id still gives a stable order.
     if (pk.length === 0 && (found.kind === 'r' || found.kind === 'm')) rowKey = 't.ctid'
   }
-  if (incremental && pk.length === 0 && !rowKey) {
-    throw new BizonError(
-      'config',
-      `source.primary_key is required to read ${labelOf(config).what} incrementally.`,
-      {
-        path: 'source.primary_key',
-        hint: 'Name the column(s) that identify a row; they break ties between equal cursor values.',
-      },
-    )
-  }
-  const keyColumns = pk.map((c) => `t.${ident(c)}`)
-  if (rowKey) keyColumns.push(rowKey)
-  return {
-    from,
-    keys: incremental && cursor ? [`t.${ident(cursor)}`, ...keyColumns] : keyColumns,
-    idColumns: pk,
-    cursor,
-    incremental,
-    cursorIsTime: cursor !== undefined && TIME_TYPES.has(types.get(cursor) ?? 0),
-    pageSize: config.page_size,
-  }
+  const cursorIsTime = cursor !== undefined && TIME_TYPES.has(types.get(cursor) ?? 0)
+  return keysetPlan(config, { from, incremental, cursor, pk, rowKey }, cursorIsTime)
 }
 
 export async function createPostgresSource(

@@ -1,6 +1,6 @@
 /** The sqlite source declaration: a table or a query of a SQLite file, full refresh or incremental by a cursor column. */
 import { defineSource, type StreamInfo, v } from '../../../src/index.ts'
-import { KeyColumns } from '../postgres/connection-config.ts'
+import { primaryKeyEntry, type SourceCommon, SourceQueryEntries } from '../../shared/sql/config.ts'
 
 export const SqliteSourceConfig = v.object({
   path: v.pipe(
@@ -14,37 +14,12 @@ export const SqliteSourceConfig = v.object({
       v.description('Table or view to read. Defaults to the stream name when `query` is not set.'),
     ),
   ),
-  query: v.optional(
-    v.pipe(
-      v.string(),
-      v.description(
-        'A SELECT to read instead of a table. Set `primary_key` to paginate it by key (required for incremental).',
-      ),
-    ),
-  ),
-  page_size: v.optional(
-    v.pipe(
-      v.number(),
-      v.integer(),
-      v.minValue(1),
-      v.description('Rows per page (one page = one queue message).'),
-    ),
-    10000,
-  ),
-  primary_key: v.optional(
-    v.pipe(
-      KeyColumns,
-      v.description(
-        'Column(s) identifying a row: the record id and the keyset tie-breaker. Default: the table primary key, else rowid.',
-      ),
-    ),
+  ...SourceQueryEntries,
+  primary_key: primaryKeyEntry(
+    'Column(s) identifying a row: the record id and the keyset tie-breaker. Default: the table primary key, else rowid.',
   ),
 })
-export type SqliteSourceConfig = v.InferOutput<typeof SqliteSourceConfig> & {
-  stream: string
-  sync_mode: string
-  cursor_field?: string
-}
+export type SqliteSourceConfig = v.InferOutput<typeof SqliteSourceConfig> & SourceCommon
 
 /** Lists the tables and views of the file as streams (for `bizon stream list sqlite`). */
 export async function listStreams(

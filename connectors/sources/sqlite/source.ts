@@ -7,46 +7,22 @@ import {
   type SourceContext,
   type StreamInfo,
 } from '../../../src/index.ts'
-import { keyList } from '../postgres/connection-config.ts'
-import { type Dialect, pageQuery, type ReadPlan, toPage } from '../postgres/keyset.ts'
-import { ident, relation, subquery } from '../postgres/sql-names.ts'
+import { type Dialect, pageQuery, type ReadPlan, toPage } from '../../shared/sql/keyset.ts'
+import { ident } from '../../shared/sql/names.ts'
+import { checkColumns, keysetPlan, labelOf, relationOf } from '../../shared/sql/source-plan.ts'
+import { openSqlite } from '../../shared/sql/sqlite-file.ts'
 import type { SqliteSourceConfig } from './index.ts'
-import { openSqlite } from './open.ts'
 
 // Values keep their SQLite types in pagination JSON: numbers and text compare as they were read.
 const dialect: Dialect = { param: (i) => `?${i}`, asKey: (expr) => expr }
 
 type Row = Record<string, unknown>
 
-function labelOf(config: SqliteSourceConfig): { what: string; key: string } {
-  if (config.query) return { what: 'the query', key: 'source.query' }
-  if (config.table) return { what: `table ${relation(config.table)}`, key: 'source.table' }
-  return { what: `table ${relation(config.stream)}`, key: 'source.stream (or set source.table)' }
-}
-
 function planOf(db: Database, config: SqliteSourceConfig, ctx: SourceContext): ReadPlan {
-  const table = config.query ? undefined : (config.table ?? config.stream)
-  const from = table ? relation(table) : subquery(config.query as string)
+  const { table, from } = relationOf(config)
   const columns = db.query(`SELECT * FROM ${from} AS t LIMIT 0`).columnNames
-  const missing = (name: string, key: string) => {
-    if (!columns.includes(name)) {
-      throw new BizonError('config', `${key}: column "${name}" is not in ${labelOf(config).what}.`, {
-        path: key,
-        hint: `Columns: ${columns.join(', ')}.`,
-      })
-    }
-  }
-  const incremental = ctx.syncMode === 'incremental'
-  const cursor = config.cursor_field
-  if (incremental && !cursor) {
-    throw new BizonError('config', 'source.cursor_field is required for sync_mode: incremental.', {
-      path: 'source.cursor_field',
-      hint: 'Name a column that grows when a row changes, e.g. updated_at.',
-    })
-  }
-  if (cursor) missing(cursor, 'source.cursor_field')
-  let pk = keyList(config.primary_key)
-  for (const column of pk) missing(column, 'source.primary_key')
+  const { incremental, cursor, pk: configured } = checkColumns(config, ctx, columns)
+  let pk = configured
   let rowKey: string | undefined
   if (pk.length === 0 && table) {
     const info = db
@@ -57,28 +33,8 @@ function planOf(db: Database, config: SqliteSourceConfig, ctx: SourceContext): R
     // Without a declared key, a plain table still has its rowid.
     if (pk.length === 0 && kind?.type === 'table') rowKey = 't.rowid'
   }
-  if (incremental && pk.length === 0 && !rowKey) {
-    throw new BizonError(
-      'config',
-      `source.primary_key is required to read ${labelOf(config).what} incrementally.`,
-      {
-        path: 'source.primary_key',
-        hint: 'Name the column(s) that identify a row; they break ties between equal cursor values.',
-      },
-    )
-  }
-  const keyColumns = pk.map((c) => `t.${ident(c)}`)
-  if (rowKey) keyColumns.push(rowKey)
-  return {
-    from,
-    keys: incremental && cursor ? [`t.${ident(cursor)}`, ...keyColumns] : keyColumns,
-    idColumns: pk,
-    cursor,
-    incremental,
-    // The lastRun watermark's text form rarely matches how a file stores its times: read from the start.
-    cursorIsTime: false,
-    pageSize: config.page_size,
-  }
+  // The lastRun watermark's text form rarely matches how a file stores its times: read from the start.
+  return keysetPlan(config, { from, incremental, cursor, pk, rowKey }, false)
 }
 
 export async function createSqliteSource(config: SqliteSourceConfig, ctx: SourceContext): Promise<Source> {

@@ -6,43 +6,19 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import postgres from 'postgres'
-import * as v from 'valibot'
-import { ENVELOPE } from '../../../../connectors/destinations/postgres/columns.ts'
 import { copyChunks } from '../../../../connectors/destinations/postgres/copy.ts'
 import decl from '../../../../connectors/destinations/postgres/index.ts'
-import type { DestinationRecord } from '../../../../src/index.ts'
+import { ENVELOPE } from '../../../../connectors/shared/sql/columns.ts'
 import { pgUrl } from '../../../helpers/services.ts'
-import { destinationContext } from '../../sources/postgres/drive.ts'
+import { benchBatches, destinationContext, timeDestination } from '../../sources/postgres/drive.ts'
 
 const total = Number(process.argv[2] ?? 1_000_000)
 const batchSize = Number(process.argv[3] ?? 10_000)
 const distinct = 10 // batches built up front and written again, so generation is not timed
 const schema = `bizon_bench_${Math.random().toString(36).slice(2, 8)}`
 
-function batch(b: number): DestinationRecord[] {
-  const now = new Date()
-  return Array.from({ length: batchSize }, (_, i) => {
-    const id = b * batchSize + i
-    return {
-      bizon_id: crypto.randomUUID().replaceAll('-', ''),
-      bizon_extracted_at: now,
-      bizon_loaded_at: now,
-      source_record_id: String(id),
-      source_timestamp: now,
-      // ~200 bytes, with a quote and a backslash to exercise escaping as real JSON does
-      source_data: JSON.stringify({
-        id,
-        name: `record ${id}`,
-        email: `user${id}@example.org`,
-        score: id * 0.5,
-        tags: ['a', 'b "c"'],
-        note: 'x'.repeat(80),
-      }),
-    }
-  })
-}
-
-const batches = Array.from({ length: distinct }, (_, b) => batch(b))
+// ~200 bytes each, with a quote and a backslash to exercise escaping as real JSON does
+const batches = benchBatches(distinct, batchSize, ['a', 'b "c"'])
 const rounds = Math.ceil(total / batchSize)
 const sql = postgres(pgUrl(), { max: 1, onnotice: () => {} })
 await sql.unsafe(`CREATE SCHEMA ${schema}`)
@@ -69,19 +45,7 @@ async function raw(): Promise<number> {
 
 async function destination(): Promise<number> {
   const ctx = destinationContext('bench', 'full_refresh')
-  const config = {
-    ...v.parse(decl.config!, { url: pgUrl(), schema }),
-    buffer_size: 50,
-    buffer_flush_timeout: 600,
-    unnest: false,
-  }
-  const start = performance.now()
-  const dest = await decl.create(config as never, ctx)
-  for (let r = 0; r < rounds; r++) await dest.write(batches[r % distinct], { destinationId: 'bench' })
-  await dest.finalize?.()
-  const ms = performance.now() - start
-  await dest.close?.()
-  return ms
+  return timeDestination(decl, { url: pgUrl(), schema }, ctx, batches, rounds)
 }
 
 try {

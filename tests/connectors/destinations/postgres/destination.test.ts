@@ -1,11 +1,17 @@
 /** The postgres destination against the test PostgreSQL: upsert, unnest, prefixes and routing, COPY escaping. */
 import { afterAll, describe, expect, test } from 'bun:test'
 import postgres from 'postgres'
-import * as v from 'valibot'
 import decl from '../../../../connectors/destinations/postgres/index.ts'
 import type { DestinationContext, DestinationRecord } from '../../../../src/index.ts'
 import { hasPg, pgUrl } from '../../../helpers/services.ts'
-import { destinationContext, uniqueName } from '../../sources/postgres/drive.ts'
+import {
+  destinationContext,
+  openDestination,
+  UPSERT_RUNS,
+  UPSERTED,
+  uniqueName,
+  writeRun,
+} from '../../sources/postgres/drive.ts'
 
 const available = await hasPg()
 const schema = uniqueName('bizon_pgdst')
@@ -16,13 +22,7 @@ afterAll(async () => {
 })
 
 function open(own: Record<string, unknown>, ctx: DestinationContext) {
-  const config = {
-    ...v.parse(decl.config!, { url: pgUrl(), schema, ...own }),
-    buffer_size: 50,
-    buffer_flush_timeout: 600,
-    unnest: ctx.unnest,
-  }
-  return decl.create(config as never, ctx)
+  return openDestination(decl, { url: pgUrl(), schema }, own, ctx)
 }
 
 function records(
@@ -46,10 +46,7 @@ async function run(
   batches: DestinationRecord[][],
   id = ctx.destinationId,
 ) {
-  const destination = await open(own, ctx)
-  for (const batch of batches) await destination.write(batch, { destinationId: id })
-  await destination.finalize?.()
-  await destination.close?.()
+  await writeRun(await open(own, ctx), batches, id)
 }
 
 describe.skipIf(!available)('postgres destination', () => {
@@ -75,33 +72,11 @@ describe.skipIf(!available)('postgres destination', () => {
   test('upsert by source_record_id: the last record of a key wins, reruns add no duplicates', async () => {
     const ctx = destinationContext(uniqueName('ups'), 'incremental')
     const own = { write_mode: 'upsert' }
-    await run(own, ctx, [
-      records([
-        { id: 1, v: 'a' },
-        { id: 2, v: 'b' },
-        { id: 1, v: 'c' },
-      ]),
-    ])
-    await run(own, ctx, [
-      records([
-        { id: 2, v: 'B' },
-        { id: 3, v: 'x' },
-      ]),
-    ])
-    await run(own, ctx, [
-      records([
-        { id: 2, v: 'B' },
-        { id: 3, v: 'x' },
-      ]),
-    ])
+    for (const rows of UPSERT_RUNS) await run(own, ctx, [records(rows)])
     const rows = await sql.unsafe(
       `SELECT source_record_id AS id, source_data->>'v' AS v FROM "${schema}"."${ctx.destinationId}" ORDER BY 1`,
     )
-    expect(rows.map((r) => [r.id, r.v])).toEqual([
-      ['1', 'c'],
-      ['2', 'B'],
-      ['3', 'x'],
-    ])
+    expect(rows.map((r) => [r.id, r.v])).toEqual(UPSERTED)
   })
 
   test('unnest writes typed columns from record_schemas; upsert by a composite primary_key', async () => {

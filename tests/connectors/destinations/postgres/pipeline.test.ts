@@ -10,6 +10,7 @@ import sourceDecl from '../../../../connectors/sources/postgres/index.ts'
 import type { SyncMode } from '../../../../src/index.ts'
 import { hasPg, pgUrl } from '../../../helpers/services.ts'
 import {
+  createPgUsers,
   destinationContext,
   readAll,
   sourceContext,
@@ -24,13 +25,7 @@ const sql = postgres(pgUrl(), { max: 1, onnotice: () => {} })
 
 beforeAll(async () => {
   if (!available) return
-  await sql.unsafe(`CREATE SCHEMA "${from}"`)
-  await sql.unsafe(
-    `CREATE TABLE "${from}".users (id int PRIMARY KEY, email text, updated_at timestamptz NOT NULL)`,
-  )
-  await sql.unsafe(
-    `INSERT INTO "${from}".users SELECT i, 'u' || i || '@x.org', '2024-01-01'::timestamptz + (i / 10) * interval '1 day' FROM generate_series(1, 95) i`,
-  )
+  await createPgUsers(sql, from, 95, '(i / 10)')
 })
 afterAll(async () => {
   if (available)

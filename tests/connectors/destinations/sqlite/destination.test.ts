@@ -9,29 +9,24 @@ import type { DestinationContext, DestinationRecord, SyncMode } from '../../../.
 import { tempDir } from '../../../helpers/tmp.ts'
 import {
   destinationContext,
+  openDestination,
   readAll,
   sourceContext,
   toDestinationRecords,
+  UPSERT_RUNS,
+  UPSERTED,
   uniqueName,
+  writeRun,
 } from '../../sources/postgres/drive.ts'
 
 const dir = tempDir('bizon-sqlite-dest-')
 
 function open(own: Record<string, unknown>, ctx: DestinationContext) {
-  const config = {
-    ...v.parse(decl.config!, { path: 'out/db.sqlite', ...own }),
-    buffer_size: 50,
-    buffer_flush_timeout: 600,
-    unnest: ctx.unnest,
-  }
-  return decl.create(config as never, { ...ctx, baseDir: dir })
+  return openDestination(decl, { path: 'out/db.sqlite' }, own, { ...ctx, baseDir: dir })
 }
 
 async function run(own: Record<string, unknown>, ctx: DestinationContext, batches: DestinationRecord[][]) {
-  const destination = await open(own, ctx)
-  for (const batch of batches) await destination.write(batch, { destinationId: ctx.destinationId })
-  await destination.finalize?.()
-  await destination.close?.()
+  await writeRun(await open(own, ctx), batches, ctx.destinationId)
 }
 
 const records = (rows: Record<string, unknown>[]) =>
@@ -50,33 +45,11 @@ describe('sqlite destination', () => {
   test('upsert by source_record_id: last record of a key wins, reruns add no duplicates', async () => {
     const ctx = destinationContext(uniqueName('ups'), 'incremental')
     const own = { write_mode: 'upsert' }
-    await run(own, ctx, [
-      records([
-        { id: 1, v: 'a' },
-        { id: 2, v: 'b' },
-        { id: 1, v: 'c' },
-      ]),
-    ])
-    await run(own, ctx, [
-      records([
-        { id: 2, v: 'B' },
-        { id: 3, v: 'x' },
-      ]),
-    ])
-    await run(own, ctx, [
-      records([
-        { id: 2, v: 'B' },
-        { id: 3, v: 'x' },
-      ]),
-    ])
+    for (const rows of UPSERT_RUNS) await run(own, ctx, [records(rows)])
     const rows = query(
       `SELECT source_record_id AS id, json_extract(source_data, '$.v') AS v FROM "${ctx.destinationId}" ORDER BY 1`,
     )
-    expect(rows).toEqual([
-      { id: '1', v: 'c' },
-      { id: '2', v: 'B' },
-      { id: '3', v: 'x' },
-    ])
+    expect(rows.map((r) => [r.id, r.v])).toEqual(UPSERTED)
   })
 
   test('unnest writes typed columns; a crashed full refresh is replaced by the next fresh run', async () => {

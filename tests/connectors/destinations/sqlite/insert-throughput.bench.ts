@@ -6,36 +6,15 @@ import { Database } from 'bun:sqlite'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import * as v from 'valibot'
 import decl from '../../../../connectors/destinations/sqlite/index.ts'
 import type { DestinationRecord } from '../../../../src/index.ts'
-import { destinationContext } from '../../sources/postgres/drive.ts'
+import { benchBatches, destinationContext, timeDestination } from '../../sources/postgres/drive.ts'
 
 const total = Number(process.argv[2] ?? 1_000_000)
 const batchSize = 10_000
 const dir = mkdtempSync(join(tmpdir(), 'bizon-sqlite-bench-'))
 
-function batch(b: number): DestinationRecord[] {
-  const now = new Date()
-  return Array.from({ length: batchSize }, (_, i) => {
-    const id = b * batchSize + i
-    return {
-      bizon_id: crypto.randomUUID().replaceAll('-', ''),
-      bizon_extracted_at: now,
-      bizon_loaded_at: now,
-      source_record_id: String(id),
-      source_timestamp: now,
-      source_data: JSON.stringify({
-        id,
-        name: `record ${id}`,
-        email: `user${id}@example.org`,
-        score: id * 0.5,
-        note: 'x'.repeat(80),
-      }),
-    }
-  })
-}
-const batches = Array.from({ length: 10 }, (_, b) => batch(b))
+const batches = benchBatches(10, batchSize)
 const rounds = Math.ceil(total / batchSize)
 
 function raw(run: number): number {
@@ -61,19 +40,7 @@ function raw(run: number): number {
 
 async function destination(run: number): Promise<number> {
   const ctx = { ...destinationContext('bench', 'full_refresh'), baseDir: dir }
-  const config = {
-    ...v.parse(decl.config!, { path: `dest${run}.sqlite` }),
-    buffer_size: 50,
-    buffer_flush_timeout: 600,
-    unnest: false,
-  }
-  const start = performance.now()
-  const dest = await decl.create(config as never, ctx)
-  for (let r = 0; r < rounds; r++) await dest.write(batches[r % 10], { destinationId: 'bench' })
-  await dest.finalize?.()
-  const ms = performance.now() - start
-  await dest.close?.()
-  return ms
+  return timeDestination(decl, { path: `dest${run}.sqlite` }, ctx, batches, rounds)
 }
 
 try {

@@ -1,7 +1,7 @@
 /** Opens postgres.js connections for the postgres connectors; errors never carry the password. */
 import postgres, { type Sql } from 'postgres'
 import { BizonError } from '../../../src/index.ts'
-import type { PostgresConnectionConfig } from './connection-config.ts'
+import type { PostgresConnectionConfig } from './config.ts'
 
 /** Who is connecting, for error messages: `Source "postgres"` and where its keys live. */
 export interface Owner {

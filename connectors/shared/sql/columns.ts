@@ -3,7 +3,7 @@
  * or typed columns from `record_schemas` when `unnest` is set, and the row values of a record.
  */
 import { BizonError, type DestinationContext, type DestinationRecord } from '../../../src/index.ts'
-import { keyList } from '../../sources/postgres/connection-config.ts'
+import { keyList } from './config.ts'
 
 export type Kind = 'text' | 'integer' | 'float' | 'numeric' | 'boolean' | 'timestamp' | 'date' | 'json'
 
