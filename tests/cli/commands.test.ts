@@ -121,3 +121,33 @@ describe('bizon commands', () => {
     expect(JSON.parse(json.stdout).ok).toBe(true)
   })
 })
+
+describe('help text', () => {
+  test('the root help lists every command', async () => {
+    const help = await runCli(['--help'], { cwd: tempDir() })
+    const lines = help.stdout
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n')
+    expect(lines).toMatchInlineSnapshot(`
+      "Bizon: data pipelines in one binary. (bizon v0.1.0-dev)
+
+      USAGE bizon run|validate|source|destination|stream|secrets|serve|config
+
+      COMMANDS
+
+                run    Run a pipeline
+           validate    Check a pipeline (config, references, source connection) without running it
+             source    Sources
+        destination    Destinations
+             stream    Streams: list, reset
+            secrets    Secrets: check
+              serve    Serve the status page of every pipeline in a backend
+             config    Pipeline config tools
+
+      Use bizon <command> --help for more information about a command.
+
+      "
+    `)
+  })
+})

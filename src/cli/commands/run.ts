@@ -15,8 +15,7 @@ export default defineCommand({
     runner: { type: 'string', description: 'thread, process or stream (overrides engine.runner.type)' },
     role: {
       type: 'string',
-      description:
-        'all (default), producer (publish to the queue and exit) or consumer (drain the queue); producer and consumer need a shared queue (nats) and backend',
+      description: 'all (default), producer or consumer (sides of a run sharing a nats queue and backend)',
     },
     ...logArgs,
     ...envFileArg,
