@@ -4,6 +4,9 @@ import type { Pagination } from '../plugin/types.ts'
 import type { EndMessage, Queue } from '../queues/types.ts'
 import type { RunContext } from './context.ts'
 
+/** Benchmark only: see NO_CHECKPOINT in writer.ts. */
+const NO_CHECKPOINT = process.env.BIZON_BENCH_NO_CHECKPOINT === '1'
+
 export async function produce(ctx: RunContext, queue: Queue): Promise<EndMessage> {
   const { source } = ctx
   const maxIterations = ctx.config.source.max_iterations || 0
@@ -30,7 +33,7 @@ export async function produce(ctx: RunContext, queue: Queue): Promise<EndMessage
       ctx.logger.info(`Reached max_iterations (${maxIterations}).`)
       return end('success')
     }
-    if (iteration % ctx.syncCursorEvery === 0) {
+    if (!NO_CHECKPOINT && iteration % ctx.syncCursorEvery === 0) {
       try {
         await ctx.backend.createSourceCursor({
           ...ctx.key,

@@ -1,6 +1,6 @@
 /** Source page → destination records (reference §8.1), transforms applied on the way. */
 import type { DestinationRecord, SourceRecord } from '../plugin/types.ts'
-import { newId } from './ids.ts'
+import { newIds } from './ids.ts'
 import { applyTransforms, type CompiledTransform } from './transforms.ts'
 import type { Watchdog } from './watchdog.ts'
 
@@ -20,6 +20,7 @@ export function toDestinationRecords(
 ): ConvertedBatch {
   const loadedAt = new Date()
   const out: DestinationRecord[] = new Array(records.length)
+  const ids = newIds(records.length)
   let count = 0
   let bytes = 0
   watchdog?.enter()
@@ -31,7 +32,7 @@ export function toDestinationRecords(
       const text = JSON.stringify(data)
       bytes += text.length + id.length + ENVELOPE_BYTES
       out[count++] = {
-        bizon_id: newId(),
+        bizon_id: ids[count]!,
         bizon_extracted_at: extractedAt,
         bizon_loaded_at: loadedAt,
         source_record_id: id,

@@ -4,6 +4,9 @@ import type { DestinationRecord } from '../plugin/types.ts'
 import type { BufferedRange } from './buffer.ts'
 import type { RunContext } from './context.ts'
 
+/** Benchmark only (scripts/bench "checkpoint" row): no cursor rows, to measure what they cost. Such a run cannot resume. */
+const NO_CHECKPOINT = process.env.BIZON_BENCH_NO_CHECKPOINT === '1'
+
 export async function writeRange(
   ctx: RunContext,
   range: BufferedRange,
@@ -30,16 +33,17 @@ export async function writeRange(
     throw error
   }
   try {
-    await ctx.backend.createDestinationCursor({
-      ...ctx.key,
-      jobId: ctx.plan.job.id,
-      destinationName: ctx.destinationName,
-      fromSourceIteration: range.fromIteration,
-      toSourceIteration: range.toIteration,
-      rowsWritten: range.records,
-      success: true,
-      pagination: range.pagination && Object.keys(range.pagination).length ? range.pagination : null,
-    })
+    if (!NO_CHECKPOINT)
+      await ctx.backend.createDestinationCursor({
+        ...ctx.key,
+        jobId: ctx.plan.job.id,
+        destinationName: ctx.destinationName,
+        fromSourceIteration: range.fromIteration,
+        toSourceIteration: range.toIteration,
+        rowsWritten: range.records,
+        success: true,
+        pagination: range.pagination && Object.keys(range.pagination).length ? range.pagination : null,
+      })
     if (range.state !== undefined)
       await ctx.backend.updateJob(ctx.plan.job.id, { incrementalState: range.state })
   } catch (error) {

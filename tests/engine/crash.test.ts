@@ -71,6 +71,28 @@ describe('crash recovery (SIGKILL)', () => {
     })
   }
 
+  test('a resumed run cuts lines written after the last checkpoint: duplicates stay within one page', async () => {
+    const dir = tempDir()
+    const records = 20_000
+    writePipeline(
+      dir,
+      'p.yml',
+      syntheticPipeline({ records, pageSize: 100, sleepMs: 4, syncMode: 'incremental', bufferSize: 1 }),
+    )
+    await killMidRun(dir, 3000)
+    writePipeline(
+      dir,
+      'p.yml',
+      syntheticPipeline({ records, pageSize: 1000, syncMode: 'incremental', bufferSize: 1 }),
+    )
+    const rerun = await runCli(['run', 'p.yml'], { cwd: dir, timeoutMs: 60_000 })
+    expect(rerun.code).toBe(0)
+    const ids = sourceIds(join(dir, 'out.json'))
+    expect(new Set(ids).size).toBe(records)
+    expect(ids.length - records).toBeLessThanOrEqual(100)
+    expect(existsSync(join(dir, 'out_incremental.json.committed'))).toBe(false)
+  })
+
   test('a crash with a large buffer refetches what was buffered but not written', async () => {
     const dir = tempDir()
     writePipeline(

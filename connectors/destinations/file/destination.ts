@@ -3,6 +3,7 @@ import type { FileHandle } from 'node:fs/promises'
 import { mkdir, open } from 'node:fs/promises'
 import type { Destination, DestinationContext, DestinationRecord, WriteInfo } from '../../../src/index.ts'
 import { BizonError } from '../../../src/index.ts'
+import { cutToCommitted, dropCommitted, recordCommitted } from './committed.ts'
 import { EnvelopeEncoder, UnnestEncoder } from './encode.ts'
 import { type Target, targetOf } from './paths.ts'
 import { appendStaging, createEmpty, dropStaging, publishTemp, syncDir } from './publish.ts'
@@ -10,7 +11,7 @@ import { appendStaging, createEmpty, dropStaging, publishTemp, syncDir } from '.
 type Encoder = { encode(records: DestinationRecord[], start: number, end: number): string }
 
 /** Records encoded per write call: a few MB, so encoding the next chunk overlaps writing this one. */
-const CHUNK = 8192
+const CHUNK = 256
 
 /** Runs a file operation; a system error becomes a message naming the file and what to check. */
 async function attempt<T>(action: string, operation: () => Promise<T>): Promise<T> {
@@ -30,6 +31,8 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
   const targets = new Map<string, Target>()
   const encoders = new Map<string, Encoder>()
   const handles = new Map<string, FileHandle>()
+  // Size of each open file after its last complete write: one fstat per file, not one per page.
+  const sizes = new Map<FileHandle, number>()
   const envelope = new EnvelopeEncoder()
 
   /** First use of an id in this run: drop what a crashed earlier job left, unless resuming it. */
@@ -43,6 +46,8 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
       await attempt(`create ${t.temp}`, () => createEmpty(t.temp, t.dir))
     if (!ctx.resuming && ctx.syncMode === 'incremental')
       await attempt(`clear ${t.staging}`, () => dropStaging(t))
+    const path = pathFor(t)
+    await attempt(`prepare ${path}`, () => (ctx.resuming ? cutToCommitted(path) : dropCommitted(path)))
     targets.set(id, target)
     return target
   }
@@ -75,21 +80,25 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
       handle = await open(path, 'a')
       await syncDir(t.dir)
       handles.set(path, handle)
+      sizes.set(handle, (await handle.stat()).size)
     }
     return handle
   }
 
   /** Appends a batch in order, one chunk in flight; a batch failing half-way is cut off again. */
   const append = async (handle: FileHandle, encoder: Encoder, records: DestinationRecord[]) => {
-    const before = (await handle.stat()).size
+    const before = sizes.get(handle) ?? (await handle.stat()).size
+    let bytes = 0
     let writing: Promise<void> | undefined
     try {
       for (let start = 0; start < records.length; start += CHUNK) {
         const text = encoder.encode(records, start, Math.min(records.length, start + CHUNK))
+        bytes += Buffer.byteLength(text)
         await writing
         writing = handle.writeFile(text)
       }
       await writing
+      sizes.set(handle, before + bytes)
     } catch (error) {
       await writing?.catch(() => {})
       await handle.truncate(before).catch(() => {})
@@ -100,6 +109,7 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
   const closeAll = async (): Promise<void> => {
     const opened = [...handles.values()]
     handles.clear()
+    sizes.clear()
     await Promise.all(opened.map((h) => h.close()))
   }
 
@@ -117,13 +127,19 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
     /** Everything appended so far reaches the disk; the engine commits its cursor after this. */
     async flush() {
       await attempt('sync the written files', () =>
-        Promise.all([...handles.values()].map((h) => h.datasync())),
+        Promise.all(
+          [...handles].map(async ([path, handle]) => {
+            await handle.datasync()
+            await recordCommitted(path, sizes.get(handle) ?? (await handle.stat()).size)
+          }),
+        ),
       )
     },
     async finalize() {
       await closeAll()
       if (ctx.syncMode === 'stream') return
       for (const t of targets.values()) {
+        await attempt(`clean up beside ${t.main}`, () => dropCommitted(pathFor(t)))
         if (ctx.syncMode === 'full_refresh') await attempt(`publish ${t.main}`, () => publishTemp(t))
         else await attempt(`append ${t.staging} to ${t.main}`, () => appendStaging(t))
       }

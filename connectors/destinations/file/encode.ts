@@ -30,6 +30,16 @@ export class IsoCache {
   }
 }
 
+/**
+ * `JSON.stringify(text)` for JSON text made by JSON.stringify (no raw control characters): without
+ * a backslash only `"` needs escaping, and replaceAll does it ~3x faster than JSC's escaping loop,
+ * which goes character by character once it meets a quote. Short texts stay with stringify (faster there).
+ */
+export function quoteJson(text: string): string {
+  if (text.length < 512 || text.includes('\\')) return JSON.stringify(text)
+  return `"${text.replaceAll('"', '\\"')}"`
+}
+
 /** Builds the text of one batch in envelope mode (reference §8.3). */
 export class EnvelopeEncoder {
   private readonly extracted = new IsoCache()
@@ -37,16 +47,17 @@ export class EnvelopeEncoder {
   private readonly timestamp = new IsoCache()
 
   encode(records: DestinationRecord[], start = 0, end = records.length): string {
-    let out = ''
+    // Lines joined once: a `+=` rope of ~13 pieces per line costs more to flatten when written.
+    const lines = new Array<string>(end - start)
     for (let i = start; i < end; i++) {
       const r = records[i]!
       // bizon_id is 32 hex chars and the dates are ISO: only the id and the data need escaping.
-      out +=
+      lines[i - start] =
         `{"bizon_id":"${r.bizon_id}","bizon_extracted_at":"${this.extracted.format(r.bizon_extracted_at)}",` +
         `"bizon_loaded_at":"${this.loaded.format(r.bizon_loaded_at)}","source_record_id":${JSON.stringify(r.source_record_id)},` +
-        `"source_timestamp":"${this.timestamp.format(r.source_timestamp)}","source_data":${JSON.stringify(r.source_data)}}\n`
+        `"source_timestamp":"${this.timestamp.format(r.source_timestamp)}","source_data":${quoteJson(r.source_data)}}\n`
     }
-    return out
+    return lines.join('')
   }
 }
 
