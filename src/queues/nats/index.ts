@@ -78,7 +78,7 @@ export const NatsQueueConfig = v.object({
       Size,
       v.description('Most bytes published but not yet acknowledged; the producer waits beyond it.'),
     ),
-    '64MB',
+    '8MB',
   ),
   max_in_flight: v.optional(
     v.pipe(

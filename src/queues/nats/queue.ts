@@ -54,7 +54,7 @@ export function createNatsQueue(config: NatsQueueConfig, ctx: QueueContext): Nat
       logger,
       ackWaitMs,
       gapTimeoutMs: 60_000,
-      prefetch: 32,
+      prefetch: 8, // pages held ahead of the consumer: memory, not speed, is what more would buy
     })
     return activeReader
   }
