@@ -66,6 +66,8 @@ export interface Backend {
   readonly type: string
   /** Creates the tables if missing; safe when many processes do it at once. */
   init(): Promise<void>
+  /** Reaches the store without changing anything (validate); throws a clear error when it cannot. */
+  check?(): Promise<void>
   close(): Promise<void>
 
   createJob(

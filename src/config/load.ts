@@ -1,5 +1,5 @@
 /** Loads a pipeline file: .env → YAML → CLI overrides → references → validation (reference §2.1). */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { BizonError, type ConfigIssue, configError } from '../errors.ts'
 import type { Registry } from '../plugin/registry.ts'
@@ -19,6 +19,10 @@ export interface LoadOptions extends CliOverrides {
 export function readPipelineFile(file: string, envFile?: string) {
   if (!existsSync(file))
     throw new BizonError('usage', `Config file ${file} does not exist.`, {
+      hint: 'Pass the path of a pipeline YAML file.',
+    })
+  if (statSync(file).isDirectory())
+    throw new BizonError('usage', `Config file ${file} is a folder.`, {
       hint: 'Pass the path of a pipeline YAML file.',
     })
   loadEnvFile({ envFile, configFile: file })

@@ -34,6 +34,24 @@ export interface Validated {
 
 type Locate = (path: ConfigPath, key?: boolean) => string | undefined
 
+const MAPPINGS: string[][] = [
+  ['source'],
+  ['destination'],
+  ['destination', 'config'],
+  ['engine'],
+  ['engine', 'backend'],
+  ['engine', 'backend', 'config'],
+  ['engine', 'queue'],
+  ['engine', 'queue', 'config'],
+  ['engine', 'runner'],
+  ['engine', 'runner', 'config'],
+  ['secrets'],
+  ['monitoring'],
+  ['monitoring', 'config'],
+  ['alerting'],
+  ['alerting', 'config'],
+]
+
 export async function validatePipeline(
   raw: unknown,
   registry: Registry,
@@ -50,6 +68,20 @@ export async function validatePipeline(
   const problem = (path: ConfigPath, message: string, hint?: string, key = false) =>
     issues.push({ path: formatPath(path), location: locate(path, key), message, hint })
 
+  // valibot's object and record schemas take lists too: blocks that must be mappings are checked first.
+  for (const path of MAPPINGS) {
+    const value = path.reduce<unknown>(
+      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      raw,
+    )
+    if (Array.isArray(value))
+      problem(
+        path,
+        'Expected a mapping (key: value lines), got a list.',
+        'Write the keys of this block, not a list.',
+      )
+  }
+  if (issues.length) return { issues }
   const top = check(TopLevelSchema, raw, [])
   if (!top) return { issues }
 

@@ -1,5 +1,5 @@
 /** YAML with positions: parse a pipeline file and map config paths back to `file:line:col`. */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml'
 import { type ConfigIssue, configError } from '../errors.ts'
 
 export interface ParsedYaml {
@@ -25,7 +25,22 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     }))
     throw configError(file, issues)
   }
-  const value = doc.toJS({ maxAliasCount: 100 })
+  let value: unknown
+  try {
+    value = doc.toJS({ maxAliasCount: 100 })
+  } catch (error) {
+    // Aliases fail only here: one that names no anchor, or one that expands too much (a bomb).
+    let at: number | undefined
+    visit(doc, { Alias: (_, node) => ((at ??= node.range?.[0]), visit.BREAK) })
+    throw configError(file, [
+      {
+        path: '(yaml)',
+        location: at === undefined ? undefined : position(at),
+        message: `${yamlMessage(error instanceof Error ? error.message : String(error))}`,
+        hint: 'Define the anchor (&name) before its alias (*name), and keep aliases small.',
+      },
+    ])
+  }
   return {
     value,
     locate(path, key = false) {

@@ -19,6 +19,8 @@ export async function produce(ctx: RunContext, queue: Queue): Promise<EndMessage
       outcome,
       error: error === undefined ? undefined : messageOf(error),
     }
+    // A durable queue keeps the job open across producer runs: only a clean end is published.
+    if (outcome !== 'success' && queue.durable) return message
     try {
       await queue.put(message)
     } catch (putError) {

@@ -13,6 +13,13 @@ self.onmessage = (event) => {
     if (started === 0 || Date.now() - base - started < limitMs) return
     const label = labels[Atomics.load(view, 1)] ?? '?'
     process.stderr.write('✖ Transform "' + label + '" ran longer than ' + (limitMs / 1000) + ' s on one batch: stopping the run.\\n  Fix the transform (an endless loop?) or raise engine.runner.config.transform_timeout. The next run resumes from the last checkpoint.\\n')
+    // exit() in a worker ends only the worker; libc's _exit ends the process with code 1 even
+    // while the main thread spins. SIGKILL (exit 137) when libc cannot be loaded.
+    try {
+      const { dlopen } = require('bun:ffi')
+      const libc = process.platform === 'darwin' ? 'libc.dylib' : 'libc.so.6'
+      dlopen(libc, { _exit: { args: ['i32'], returns: 'void' } }).symbols._exit(1)
+    } catch {}
     process.kill(process.pid, 'SIGKILL')
   }, Math.min(250, limitMs / 4))
 }

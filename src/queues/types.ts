@@ -63,6 +63,11 @@ export interface Queue {
   ack(iteration: number): Promise<void>
   /** Messages waiting (for progress and metrics); null when unknown. */
   size(): number | null
+  /**
+   * Messages outlive the process (nats). A failed producer then publishes no end message: its
+   * pages wait in the queue for the next producer run, which continues the job and ends it.
+   */
+  readonly durable?: boolean
   close(): Promise<void>
 }
 

@@ -2,6 +2,15 @@
 import { defineDestination, v } from '../../../src/index.ts'
 
 export const FileConfig = v.object({
+  destination_id: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1, 'Must not be empty.'),
+      v.check((id) => !/[/\\]$/.test(id), 'Must name a file, not a folder (remove the trailing slash).'),
+      v.check((id) => !id.includes('\0'), 'Must not contain a NUL character.'),
+      v.description('Target file name without `.json`; default <source>_<stream>.'),
+    ),
+  ),
   format: v.pipe(
     v.optional(v.picklist(['json']), 'json'),
     v.description('Output format: `json` (one JSON object per line).'),

@@ -131,7 +131,18 @@ export function createFileSource(config: FileConfig, ctx: SourceContext): Source
     try {
       return await open.fill()
     } catch (error) {
-      if (!(error instanceof DataError)) throw error
+      if (error instanceof BizonError) throw error
+      if (!(error instanceof DataError)) {
+        // e.g. a damaged or truncated .gz file: the decompressor's error names no file
+        const damaged = /inflate|unexpected end|incorrect header|invalid (block|stored|distance)|zlib/i.test(
+          String(error),
+        )
+        throw new BizonError(
+          'source',
+          `Source "file" could not read ${shortPath(file.path, ctx.baseDir)}: ${error instanceof Error ? error.message : String(error)}${damaged ? ' (damaged gzip data)' : ''}. Check the file.`,
+          { cause: error },
+        )
+      }
       throw new BizonError(
         'source',
         `Source "file" could not read ${shortPath(file.path, ctx.baseDir)} line ${error.line}: ${error.message}. Check source.path and source.format.`,

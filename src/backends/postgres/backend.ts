@@ -120,6 +120,10 @@ export class PostgresBackend extends SqlBackend {
     }
   }
 
+  async check(): Promise<void> {
+    await this.connect()
+  }
+
   async init(): Promise<void> {
     await this.connect()
     await this.attempt('create its tables', () => this.call(() => this.createTables()))

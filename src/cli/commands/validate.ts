@@ -99,7 +99,11 @@ async function backendCheck(loaded: Awaited<ReturnType<typeof loadForCommand>>):
   if (type === 'sqlite_in_memory') return { name, ok: true, detail: 'in memory' }
   try {
     const backend = await loaded.backend.create(config, { baseDir: loaded.baseDir })
-    await backend.close()
+    try {
+      await backend.check?.()
+    } finally {
+      await backend.close()
+    }
     return { name, ok: true, detail: 'reachable' }
   } catch (error) {
     return { name, ok: false, detail: messageOf(error) }

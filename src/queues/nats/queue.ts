@@ -92,6 +92,7 @@ export function createNatsQueue(config: NatsQueueConfig, ctx: QueueContext): Nat
   }
 
   return {
+    durable: true,
     names,
     async connect() {
       nc = await connectNats(

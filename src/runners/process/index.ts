@@ -1,6 +1,7 @@
 /** The `process` runner: the thread runner with the producer in a Bun Worker (real parallelism). */
 import type { LoadedPipeline } from '../../config/types.ts'
 import type { RunContext } from '../../engine/context.ts'
+import { messageOf } from '../../errors.ts'
 import type { EndMessage, Queue } from '../../queues/types.ts'
 import type { FromWorker, ToWorker } from './protocol.ts'
 
@@ -27,9 +28,27 @@ export function produceInWorker(loaded: LoadedPipeline) {
           // Keep the worker's order: each put waits for the previous one.
           chain = chain.then(async () => {
             if (settled) return
-            await queue.put(message.message)
-            if (message.message.type === 'end') return finish(message.message, false)
-            send({ type: 'credit' })
+            try {
+              const { message: next } = message
+              if (next.type === 'end' && next.outcome !== 'success' && queue.durable)
+                return finish(next, false)
+              await queue.put(next)
+              if (next.type === 'end') return finish(next, false)
+              send({ type: 'credit' })
+            } catch (error) {
+              send({ type: 'stop' })
+              const outcome = ctx.signal.aborted ? 'killed_by_runner' : 'queue_error'
+              const iteration = message.message.iteration
+              return finish(
+                {
+                  type: 'end',
+                  iteration,
+                  outcome,
+                  error: `Queue could not accept page ${iteration}: ${messageOf(error)}`,
+                },
+                false,
+              )
+            }
           })
         } else if (message.type === 'cursor') {
           chain = chain.then(() => ctx.backend.createSourceCursor(message.cursor).catch(() => {}))
@@ -49,7 +68,7 @@ export function produceInWorker(loaded: LoadedPipeline) {
                 outcome: 'source_error',
                 error: message.error,
               },
-              true,
+              !queue.durable,
             ),
           )
         }
@@ -63,7 +82,7 @@ export function produceInWorker(loaded: LoadedPipeline) {
               outcome: 'source_error',
               error: `producer worker crashed: ${event.message}`,
             },
-            true,
+            !queue.durable,
           ),
         )
       }

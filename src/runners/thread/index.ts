@@ -30,8 +30,9 @@ export async function runThread(
     return result
   })
   const producing = producer(producerCtx, queue).then((end) => {
-    // The end message always follows the producer's last page, unless the queue itself failed.
-    if (end.outcome === 'queue_error') stopConsumer.abort()
+    // The end message follows the producer's last page, unless the queue itself failed or is
+    // durable (no end is published for a failed run): then the consumer is stopped directly.
+    if (end.outcome === 'queue_error' || (end.outcome !== 'success' && queue.durable)) stopConsumer.abort()
     return end
   })
   const [producerEnd, consumerResult] = await Promise.all([producing, consumer])
