@@ -200,7 +200,8 @@ export function destinationSuite(name: string, options: DestinationSuiteOptions)
       await run(ctx, [a])
       const crashed = await open(contextFor('full_refresh', ctx))
       await crashed.write(b, { destinationId: ctx.destinationId })
-      // No finalize and no close: the process died here.
+      // No flush, no finalize: the process died here; its connections and locks went with it.
+      await crashed.close?.()
       await run(contextFor('full_refresh', ctx), [c])
       expect(await published(ctx)).toEqual(expected(c))
       await crashed.close?.()

@@ -107,6 +107,17 @@ export async function copyInto(
   records: DestinationRecord[],
   layout: Layout,
 ): Promise<void> {
-  const writable = await sql.unsafe(`COPY ${rel} (${columns}) FROM STDIN`).writable()
-  await pipeline(Readable.from(copyChunks(records, layout), { objectMode: false }), writable)
+  const query = sql.unsafe(`COPY ${rel} (${columns}) FROM STDIN`)
+  const writable = await query.writable()
+  // postgres.js 3.4 hands an error the server sends after the last row (a bad value, a constraint)
+  // only to the query, whose promise resolved already with the stream: the pipeline would then
+  // wait forever. Take that error from the query instead.
+  const failed = new Promise<never>((_, reject) => {
+    ;(query as unknown as { reject: (error: unknown) => void }).reject = reject
+  })
+  failed.catch(() => {}) // also reported by the pipeline when it fails first
+  await Promise.race([
+    pipeline(Readable.from(copyChunks(records, layout), { objectMode: false }), writable),
+    failed,
+  ])
 }

@@ -1,4 +1,9 @@
-/** The postgres destination: COPY into a staging table (full refresh) or the table (append/upsert). */
+/**
+ * The postgres destination: COPY into a staging table (full refresh) or the table (append/upsert),
+ * inside one transaction per flush window on a reserved connection (a crash rolls back the rest).
+ */
+
+import type { ReservedSql } from 'postgres'
 import {
   BizonError,
   type Destination,
@@ -8,7 +13,7 @@ import {
 import { type Layout, layoutFor, upsertKey } from '../../shared/sql/columns.ts'
 import { conflictAction, destinationTables } from '../../shared/sql/destination-tables.ts'
 import { ident } from '../../shared/sql/names.ts'
-import { type Connection, connect } from '../../shared/sql/postgres-connection.ts'
+import { connect } from '../../shared/sql/postgres-connection.ts'
 import { copyInto } from './copy.ts'
 import type { PostgresDestinationConfig } from './index.ts'
 import { columnDefs, createTable, ensureSchema, ensureUniqueKey, rel, stagingName, swapIn } from './tables.ts'
@@ -22,19 +27,21 @@ interface Target {
   key: string[]
 }
 
-/** Upsert a batch: COPY into a temp table, then one INSERT ... ON CONFLICT (last record of a key wins). */
-async function upsert(conn: Connection, t: Target, records: DestinationRecord[]): Promise<void> {
+/**
+ * Upserts a page inside the open transaction: COPY into a temp table, then one INSERT ... ON
+ * CONFLICT (last record of a key wins). The temp table is dropped at once, for the next page.
+ */
+async function upsert(tx: ReservedSql, t: Target, records: DestinationRecord[]): Promise<void> {
   const cols = t.layout.columns.map((c) => ident(c.name)).join(', ')
   const keys = t.key.map(ident).join(', ')
-  await conn.sql.begin(async (tx) => {
-    await tx.unsafe(
-      `CREATE TEMP TABLE bizon_batch (${columnDefs(t.layout)}, bizon_ord bigint GENERATED ALWAYS AS IDENTITY) ON COMMIT DROP`,
-    )
-    await copyInto(tx, 'bizon_batch', cols, records, t.layout)
-    await tx.unsafe(
-      `INSERT INTO ${t.into} (${cols}) SELECT DISTINCT ON (${keys}) ${cols} FROM bizon_batch ORDER BY ${keys}, bizon_ord DESC ON CONFLICT (${keys}) DO ${conflictAction(t.layout, t.key)}`,
-    )
-  })
+  await tx.unsafe(
+    `CREATE TEMP TABLE bizon_batch (${columnDefs(t.layout)}, bizon_ord bigint GENERATED ALWAYS AS IDENTITY) ON COMMIT DROP`,
+  )
+  await copyInto(tx, 'bizon_batch', cols, records, t.layout)
+  await tx.unsafe(
+    `INSERT INTO ${t.into} (${cols}) SELECT DISTINCT ON (${keys}) ${cols} FROM bizon_batch ORDER BY ${keys}, bizon_ord DESC ON CONFLICT (${keys}) DO ${conflictAction(t.layout, t.key)}`,
+  )
+  await tx.unsafe('DROP TABLE bizon_batch')
 }
 
 export async function createPostgresDestination(
@@ -43,16 +50,57 @@ export async function createPostgresDestination(
 ): Promise<Destination> {
   // Config problems surface before connecting.
   const { full, tableOf, knownIds } = destinationTables(config, ctx, stagingName)
-  const conn = await connect(config, {
-    component: 'Destination',
-    name: 'postgres',
-    path: 'destination.config',
-  })
+  // Two connections: one reserved for the open transaction of the rows, one for the DDL.
+  const conn = await connect(
+    config,
+    { component: 'Destination', name: 'postgres', path: 'destination.config' },
+    2,
+    true,
+  )
   const schema = config.schema
   const targets = new Map<string, Promise<Target>>()
   let written = false
   let finalized = false
   let started: Promise<void> | undefined
+  /** The connection holding the transaction of the rows written since the last flush. */
+  let open: ReservedSql | undefined
+  /** `conn.closes()` when the transaction began: a connection closed since may be the one holding it. */
+  let closesAtBegin = 0
+  // A query on a reserved connection that has closed throws outside any promise (postgres.js 3.4).
+  const lost = () => conn.closes() !== closesAtBegin
+
+  const begin = async (): Promise<ReservedSql> => {
+    if (open && lost()) {
+      open = undefined
+      throw new Error('the connection was lost, and the rows written since the last flush with it')
+    }
+    if (open) return open
+    closesAtBegin = conn.closes()
+    const reserved = await conn.sql.reserve()
+    try {
+      await reserved.unsafe('BEGIN')
+    } catch (error) {
+      reserved.release()
+      throw error
+    }
+    open = reserved
+    return reserved
+  }
+
+  /** Ends the open transaction; a connection that failed is not handed back to the pool. */
+  const end = async (how: 'COMMIT' | 'ROLLBACK') => {
+    const tx = open
+    if (!tx) return
+    open = undefined
+    if (lost()) {
+      if (how === 'ROLLBACK') return // the server rolled it back when the connection ended
+      throw new Error('the connection was lost, and the rows written since the last flush with it')
+    }
+    await tx.unsafe(how)
+    tx.release()
+  }
+
+  const rollback = () => end('ROLLBACK').catch(() => {}) // a dead connection rolled back by itself
 
   // Once per process: a fresh full-refresh job drops the staging left by a crashed attempt (decision 6).
   const start = () => {
@@ -109,25 +157,30 @@ export async function createPostgresDestination(
       const id = info.destinationId || ctx.destinationId
       const where = rel(schema, tableOf(id))
       try {
+        // The tables are made on the other connection (committed at once): no lock is held for them.
         const t = await target(id)
         written = true
         if (records.length === 0) return
-        if (t.key.length > 0) await upsert(conn, t, records)
+        const tx = await begin()
+        if (t.key.length > 0) await upsert(tx, t, records)
         else
-          await copyInto(
-            conn.sql,
-            t.into,
-            t.layout.columns.map((c) => ident(c.name)).join(', '),
-            records,
-            t.layout,
-          )
+          await copyInto(tx, t.into, t.layout.columns.map((c) => ident(c.name)).join(', '), records, t.layout)
       } catch (error) {
-        throw failure(`write to ${where}`, error)
+        await rollback()
+        throw failure(`write to ${where} (the rows written since the last flush were rolled back)`, error)
+      }
+    },
+    async flush() {
+      try {
+        await end('COMMIT')
+      } catch (error) {
+        throw failure(`commit the rows written to ${rel(schema, tableOf(ctx.destinationId))}`, error)
       }
     },
     async finalize() {
       if (finalized) return
       try {
+        await end('COMMIT') // the engine flushes before finalize; a caller that did not still publishes its rows
         if (!full) {
           // An empty incremental run still leaves the table in place.
           await target(ctx.destinationId)
@@ -145,6 +198,8 @@ export async function createPostgresDestination(
       }
     },
     async close() {
+      // Closing without flush (a failed or stopped run) drops the unflushed rows, as a crash would.
+      await rollback()
       await conn.close()
     },
   }

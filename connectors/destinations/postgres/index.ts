@@ -22,7 +22,9 @@ export default defineDestination({
     'columns (source_data as jsonb), or with `unnest` the typed columns of `record_schemas`.',
     'Full refresh loads `<table>__bizon_staging` and replaces the table with it in one transaction at',
     'the end, so readers see the old table until the new one is complete. Incremental appends, or',
-    'upserts by `primary_key` (the last record of a batch wins for a repeated key).',
+    'upserts by `primary_key` (the last record of a page wins for a repeated key).',
+    'Pages are copied as they arrive, in one transaction committed at each flush (`buffer_size`,',
+    '`buffer_flush_timeout`): a crash rolls back what was not flushed.',
   ].join('\n'),
   async create(config, ctx) {
     const { createPostgresDestination } = await import('./destination.ts')

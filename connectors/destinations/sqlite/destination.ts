@@ -1,4 +1,7 @@
-/** The sqlite destination: prepared inserts in one transaction per batch, staging table + swap on full refresh. */
+/**
+ * The sqlite destination: pages stream into one open transaction that flush commits (a crash rolls
+ * back what was not flushed); staging table + swap on full refresh.
+ */
 import type { Database } from 'bun:sqlite'
 import {
   BizonError,
@@ -42,6 +45,8 @@ interface Target {
   layout: Layout
   key: string[]
   insert: (records: DestinationRecord[]) => void
+  /** Frees the prepared statement (its table may be gone after a rollback). */
+  drop: () => void
 }
 
 function exists(db: Database, table: string): boolean {
@@ -97,6 +102,9 @@ export async function createSqliteDestination(
   let started = false
   let written = false
   let finalized = false
+  let closed = false
+  /** Targets first prepared inside the open transaction (forgotten when it rolls back). */
+  let windowTargets: string[] = []
 
   // Once per process: a fresh full-refresh job drops the staging left by a crashed attempt (decision 6).
   const start = () => {
@@ -126,20 +134,21 @@ export async function createSqliteDestination(
       `INSERT INTO ${ident(name)} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `?${i + 1}`).join(', ')})${conflict}`,
     )
     const json = layout.columns.map((c) => layout.unnest && c.kind === 'json')
-    // IMMEDIATE: take the write lock at BEGIN, so a busy file waits (busy_timeout) instead of failing mid-batch.
-    const batch = db.transaction((records: DestinationRecord[]) => {
-      for (const record of records) {
-        const values = rowValues(record, layout)
-        for (let i = 0; i < values.length; i++) values[i] = bindValue(values[i], json[i])
-        statement.run(...(values as Bindable[]))
-      }
-    })
     const made = {
       into: name,
       layout,
       key,
-      insert: (records: DestinationRecord[]) => batch.immediate(records),
+      insert: (records: DestinationRecord[]) => {
+        for (const record of records) {
+          const values = rowValues(record, layout)
+          for (let i = 0; i < values.length; i++) values[i] = bindValue(values[i], json[i])
+          statement.run(...(values as Bindable[]))
+        }
+      },
+      drop: () => statement.finalize(),
     }
+    // Made inside the open transaction: its table goes away if that transaction rolls back.
+    if (db.inTransaction) windowTargets.push(destinationId)
     targets.set(destinationId, made)
     return made
   }
@@ -149,6 +158,22 @@ export async function createSqliteDestination(
       ? error
       : file.fail(action, error, 'Check destination.config and the table definition.')
 
+  /** Drops what was written since the last flush; the tables made meanwhile go with it. */
+  const rollback = () => {
+    if (db.inTransaction) db.run('ROLLBACK')
+    for (const id of windowTargets) {
+      targets.get(id)?.drop()
+      targets.delete(id)
+    }
+    windowTargets = []
+  }
+
+  /** Commits the open transaction: everything written so far is on disk. */
+  const commit = () => {
+    if (db.inTransaction) db.run('COMMIT')
+    windowTargets = []
+  }
+
   return {
     async check() {
       return { ok: true, detail: file.path }
@@ -156,16 +181,35 @@ export async function createSqliteDestination(
     async write(records, info) {
       const id = info.destinationId || ctx.destinationId
       try {
+        // DDL for the first target runs before the transaction, so it never needs undoing.
+        if (!db.inTransaction) target(id)
+        // IMMEDIATE: take the write lock at BEGIN, so a busy file waits (busy_timeout) instead of failing mid-page.
+        if (!db.inTransaction) db.run('BEGIN IMMEDIATE')
         const t = target(id)
         written = true
         if (records.length > 0) t.insert(records)
       } catch (error) {
-        throw failure(`write to ${ident(tableOf(id))} in ${file.path}`, error)
+        try {
+          rollback()
+        } catch {}
+        const where = `${ident(tableOf(id))} in ${file.path} (the rows written since the last flush were rolled back)`
+        throw failure(`write to ${where}`, error)
+      }
+    },
+    async flush() {
+      try {
+        commit()
+      } catch (error) {
+        try {
+          rollback()
+        } catch {}
+        throw failure(`commit the rows written to ${file.path}`, error)
       }
     },
     async finalize() {
       if (finalized) return
       try {
+        commit() // the engine flushes before finalize; a caller that did not still publishes its rows
         if (!full) {
           target(ctx.destinationId) // an empty incremental run still leaves the table in place
           return
@@ -188,7 +232,14 @@ export async function createSqliteDestination(
       }
     },
     async close() {
-      db.close()
+      if (closed) return
+      closed = true
+      // Closing without flush (a failed or stopped run) drops the unflushed rows, as a crash would.
+      try {
+        rollback()
+      } finally {
+        db.close()
+      }
     },
   }
 }

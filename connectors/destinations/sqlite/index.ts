@@ -24,6 +24,9 @@ export default defineDestination({
     'envelope columns (timestamps as ISO-8601 text, source_data as JSON text), or with `unnest` the',
     'typed columns of `record_schemas`. Full refresh loads `<table>__bizon_staging` and replaces the',
     'table with it in one transaction at the end. Incremental appends, or upserts by `primary_key`.',
+    'Pages are inserted as they arrive, in one transaction committed at each flush (`buffer_size`,',
+    '`buffer_flush_timeout`): a crash rolls back what was not flushed, and the file stays locked for',
+    'other writers while a flush window is open.',
   ].join('\n'),
   async create(config, ctx) {
     const { createSqliteDestination } = await import('./destination.ts')

@@ -54,6 +54,14 @@ export function primaryKeyEntry(description: string) {
   return v.optional(v.pipe(KeyColumns, v.description(description)))
 }
 
+/** `page_size` of a SQL source, with the source's own default. */
+export function pageSizeEntry(
+  defaultSize: number,
+  description = 'Rows per page (one page = one queue message).',
+) {
+  return v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.description(description)), defaultSize)
+}
+
 /** `query` and `page_size` of the SQL sources (they follow `table` in each source's config). */
 export const SourceQueryEntries = {
   query: v.optional(
@@ -64,15 +72,7 @@ export const SourceQueryEntries = {
       ),
     ),
   ),
-  page_size: v.optional(
-    v.pipe(
-      v.number(),
-      v.integer(),
-      v.minValue(1),
-      v.description('Rows per page (one page = one queue message).'),
-    ),
-    10000,
-  ),
+  page_size: pageSizeEntry(10000),
 }
 
 /** The common keys of a SQL source the engine adds to the connector's own. */

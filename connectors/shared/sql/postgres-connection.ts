@@ -17,6 +17,8 @@ export interface Connection {
   target: string
   /** Builds a run-time error: `<Owner> could not <action>: <cause>. <next>` without secrets. */
   fail(action: string, cause: unknown, next: string): BizonError
+  /** How many connections of the pool have closed so far (killed, network, server restart). */
+  closes(): number
   close(): Promise<void>
 }
 
@@ -67,8 +69,16 @@ const TYPES = {
   },
 }
 
-/** Connects and runs `select 1`, so a bad address or login fails here with a clear message. */
-export async function connect(config: PostgresConnectionConfig, owner: Owner, max = 1): Promise<Connection> {
+/**
+ * Connects and runs `select 1`, so a bad address or login fails here with a clear message.
+ * `keepOpen`: connections are never closed for idleness or age, so one can hold a transaction.
+ */
+export async function connect(
+  config: PostgresConnectionConfig,
+  owner: Owner,
+  max = 1,
+  keepOpen = false,
+): Promise<Connection> {
   const target = targetOf(config)
   const secrets = secretsOf(config)
   const who = `${owner.component} "${owner.name}"`
@@ -77,11 +87,16 @@ export async function connect(config: PostgresConnectionConfig, owner: Owner, ma
       owner.component === 'Source' ? 'source' : 'destination',
       `${who} could not ${action}: ${causeText(cause, secrets)}. ${next}`,
     )
+  let closes = 0
   const options = {
     max,
     onnotice: () => {},
+    onclose: () => {
+      closes++
+    },
     connect_timeout: 10,
-    idle_timeout: 30,
+    idle_timeout: keepOpen ? 0 : 30,
+    ...(keepOpen ? { max_lifetime: 0 } : {}),
     connection: { application_name: 'bizon' },
     types: TYPES,
   }
@@ -112,6 +127,7 @@ export async function connect(config: PostgresConnectionConfig, owner: Owner, ma
     sql: sql as Sql,
     target,
     fail,
+    closes: () => closes,
     close: () => sql.end({ timeout: 5 }),
   }
 }

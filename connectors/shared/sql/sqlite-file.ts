@@ -33,7 +33,8 @@ export function openSqlite(
     db.run('PRAGMA busy_timeout = 10000')
     if (!owner.readonly) {
       db.run('PRAGMA journal_mode = WAL')
-      db.run('PRAGMA synchronous = NORMAL')
+      // FULL: a commit (one per flush, not per page) reaches the disk before the engine commits its cursor.
+      db.run('PRAGMA synchronous = FULL')
     }
   } catch (error) {
     throw new BizonError(

@@ -12,6 +12,7 @@ import {
   uniqueName,
   writeRun,
 } from '../../sources/postgres/drive.ts'
+import { killWriters } from './crash.ts'
 
 const available = await hasPg()
 const schema = uniqueName('bizon_pgdst')
@@ -172,7 +173,9 @@ describe.skipIf(!available)('postgres destination', () => {
       ]),
       { destinationId: ctx.destinationId },
     )
-    // The process died before finalize: the published table is still the old one.
+    // The process died before flush and finalize: its connection is gone, its rows rolled back.
+    expect(await killWriters(sql, schema)).toBeGreaterThan(0)
+    // The published table is still the old one.
     const before = await sql.unsafe(`SELECT source_record_id AS id FROM "${schema}"."${ctx.destinationId}"`)
     expect(before.map((r) => r.id)).toEqual(['1'])
     await run(own, { ...ctx, jobId: 'fresh' }, [

@@ -17,6 +17,7 @@ import {
   toDestinationRecords,
   uniqueName,
 } from '../../sources/postgres/drive.ts'
+import { killWriters } from './crash.ts'
 
 const available = await hasPg()
 const from = uniqueName('bizon_p2p_src')
@@ -57,7 +58,10 @@ async function sync(
   )
   let n = 0
   for (const page of pages) {
-    if (options.crashAfterPages !== undefined && n++ >= options.crashAfterPages) return undefined // died: no finalize
+    if (options.crashAfterPages !== undefined && n++ >= options.crashAfterPages) {
+      await killWriters(sql, to) // died: no flush, no finalize, its connection gone
+      return undefined
+    }
     await destination.write(toDestinationRecords(page.records), { destinationId: 'users' })
   }
   await destination.finalize?.()
