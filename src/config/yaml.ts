@@ -31,7 +31,12 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   } catch (error) {
     // Aliases fail only here: one that names no anchor, or one that expands too much (a bomb).
     let at: number | undefined
-    visit(doc, { Alias: (_, node) => ((at ??= node.range?.[0]), visit.BREAK) })
+    visit(doc, {
+      Alias: (_, node) => {
+        at = node.range?.[0]
+        return visit.BREAK
+      },
+    })
     throw configError(file, [
       {
         path: '(yaml)',

@@ -149,6 +149,10 @@ export async function stopNats(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promi
   if (pid === undefined || !alive(pid)) throw new Error('could not stop NATS: it is not running')
   process.kill(pid, signal)
   await waitFor(() => !alive(pid), 10_000, 'NATS did not stop')
+  // the listening socket can outlive the process record for a moment
+  const { host, port } = endpoint(natsUrl(), 4222)
+  const deadline = Date.now() + 10_000
+  while ((await reachable(host, port)) && Date.now() < deadline) await Bun.sleep(50)
 }
 
 /** Starts the test NATS server again with the same store dir and port (recipe in <dir>/nats.conf). */

@@ -43,9 +43,12 @@ describe.skipIf(!canRestartNats() || !(await hasNats()))('NATS stop and restart'
     await jetstream(nc).publish(`${stream}.a`, 'hello')
     await nc.close()
 
-    await stopNats('SIGKILL')
-    expect(await hasNats()).toBe(false)
-    await startNats()
+    try {
+      await stopNats('SIGKILL')
+      expect(await hasNats()).toBe(false)
+    } finally {
+      await startNats() // later test files need the server back, whatever happened here
+    }
 
     nc = await connect({ servers: natsUrl() })
     try {
@@ -66,9 +69,12 @@ describe.skipIf(!canRestartPg() || !(await hasPg()))('PostgreSQL stop and restar
     await sql`insert into ${sql(table)} values (1)`
     await sql.end()
 
-    await stopPg('immediate')
-    expect(await hasPg()).toBe(false)
-    await startPg()
+    try {
+      await stopPg('immediate')
+      expect(await hasPg()).toBe(false)
+    } finally {
+      await startPg()
+    }
 
     sql = postgres(pgUrl(), { max: 1, onnotice: () => {} })
     try {
