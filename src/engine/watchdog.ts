@@ -9,9 +9,14 @@ let view, labels, limitMs, base
 self.onmessage = (event) => {
   ({ view, labels, limitMs, base } = event.data)
   setInterval(() => {
-    const started = Atomics.load(view, 0)
-    if (started === 0 || Date.now() - base - started < limitMs) return
-    const label = labels[Atomics.load(view, 1)] ?? '?'
+    // one pair of slots per thread running transforms: [started, transform index]
+    let slot = -1
+    for (let s = 0; s < view.length; s += 2) {
+      const started = Atomics.load(view, s)
+      if (started !== 0 && Date.now() - base - started >= limitMs) slot = s
+    }
+    if (slot < 0) return
+    const label = labels[Atomics.load(view, slot + 1)] ?? '?'
     process.stderr.write('✖ Transform "' + label + '" ran longer than ' + (limitMs / 1000) + ' s on one batch: stopping the run.\\n  Fix the transform (an endless loop?) or raise engine.runner.config.transform_timeout. The next run resumes from the last checkpoint.\\n')
     // exit() in a worker ends only the worker; libc's _exit ends the process with code 1 even
     // while the main thread spins. SIGKILL (exit 137) when libc cannot be loaded.
@@ -37,13 +42,14 @@ export interface Watchdog {
 }
 
 export interface SharedWatch {
+  /** `[started, transform index]` per thread (slot 0: main thread, slot 1: producer worker). */
   view: Int32Array
   base: number
 }
 
 export function startWatchdog(labels: string[], limitMs: number): Watchdog {
   // Milliseconds since `base` fit an Int32 (Atomics need integers) for weeks of running.
-  const shared = { view: new Int32Array(new SharedArrayBuffer(8)), base: Date.now() - 1 }
+  const shared = { view: new Int32Array(new SharedArrayBuffer(16)), base: Date.now() - 1 }
   const url = URL.createObjectURL(new Blob([WORKER], { type: 'application/javascript' }))
   const worker = new Worker(url)
   worker.postMessage({ ...shared, labels, limitMs })
@@ -58,17 +64,18 @@ export function startWatchdog(labels: string[], limitMs: number): Watchdog {
 }
 
 /** Reports to a watchdog started on another thread. */
-export function attachWatchdog({ view, base }: SharedWatch): Watchdog {
+export function attachWatchdog({ view, base }: SharedWatch, slot = 0): Watchdog {
+  const at = 2 * slot
   return {
     shared: { view, base },
     enter() {
-      Atomics.store(view, 0, Date.now() - base)
+      Atomics.store(view, at, Date.now() - base)
     },
     at(index) {
-      view[1] = index
+      view[at + 1] = index
     },
     leave() {
-      Atomics.store(view, 0, 0)
+      Atomics.store(view, at, 0)
     },
     stop() {},
   }

@@ -1,34 +1,7 @@
 /** Turns a batch of destination records into NDJSON text: envelope lines or unnested rows. */
 
 import type { DestinationRecord, RecordSchema } from '../../../src/index.ts'
-import { BizonError } from '../../../src/index.ts'
-
-const MILLIS = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0'))
-
-/**
- * `isoWithOffset` without calling `toISOString` per record: a batch shares its Date objects
- * (extracted/loaded), and source timestamps mostly share their second.
- */
-export class IsoCache {
-  private date: Date | undefined
-  private text = ''
-  private second = Number.NaN
-  private prefix = ''
-
-  format(date: Date): string {
-    if (date === this.date) return this.text
-    const ms = date.getTime()
-    const second = Math.floor(ms / 1000)
-    if (second !== this.second) {
-      if (Number.isNaN(ms)) throw new RangeError('Invalid Date')
-      this.second = second
-      this.prefix = new Date(second * 1000).toISOString().slice(0, -4)
-    }
-    this.date = date
-    this.text = `${this.prefix}${MILLIS[ms - second * 1000]}000+00:00`
-    return this.text
-  }
-}
+import { BizonError, IsoCache } from '../../../src/index.ts'
 
 /**
  * `JSON.stringify(text)` for JSON text made by JSON.stringify (no raw control characters): without
@@ -42,9 +15,9 @@ export function quoteJson(text: string): string {
 
 /** Builds the text of one batch in envelope mode (reference §8.3). */
 export class EnvelopeEncoder {
-  private readonly extracted = new IsoCache()
-  private readonly loaded = new IsoCache()
-  private readonly timestamp = new IsoCache()
+  private readonly extracted = new IsoCache('000+00:00')
+  private readonly loaded = new IsoCache('000+00:00')
+  private readonly timestamp = new IsoCache('000+00:00')
 
   encode(records: DestinationRecord[], start = 0, end = records.length): string {
     // Lines joined once: a `+=` rope of ~13 pieces per line costs more to flatten when written.

@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Sql, TransactionSql } from 'postgres'
-import type { DestinationRecord } from '../../../src/index.ts'
+import { type DestinationRecord, IsoCache } from '../../../src/index.ts'
 import { type Layout, rowValues } from '../../shared/sql/columns.ts'
 
 const SPECIAL = /[\\\n\r\t]/
@@ -29,28 +29,6 @@ export function copyField(value: unknown, json: boolean): string {
 }
 
 const CHUNK = 1 << 20
-const MILLIS = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0'))
-
-/** `toISOString` without one call per value: a page shares its Dates, and timestamps share seconds. */
-class IsoText {
-  private date: Date | undefined
-  private text = ''
-  private second = Number.NaN
-  private prefix = ''
-
-  format(date: Date): string {
-    if (date === this.date) return this.text
-    const ms = date.getTime()
-    const second = Math.floor(ms / 1000)
-    if (second !== this.second) {
-      this.second = second
-      this.prefix = date.toISOString().slice(0, -4)
-    }
-    this.date = date
-    this.text = `${this.prefix}${MILLIS[ms - second * 1000]}Z`
-    return this.text
-  }
-}
 
 /** JSON text made by JSON.stringify has no raw newline, CR or tab: only backslashes need doubling. */
 function escapeJsonText(text: string): string {
@@ -59,9 +37,9 @@ function escapeJsonText(text: string): string {
 
 /** Envelope rows: bizon_id is hex and the dates ISO, so only the record id and the data are escaped. */
 function* envelopeChunks(records: DestinationRecord[]): Generator<string> {
-  const extracted = new IsoText()
-  const loaded = new IsoText()
-  const timestamp = new IsoText()
+  const extracted = new IsoCache('Z')
+  const loaded = new IsoCache('Z')
+  const timestamp = new IsoCache('Z')
   let lines: string[] = []
   let size = 0
   for (const r of records) {

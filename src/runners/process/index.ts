@@ -97,7 +97,9 @@ export function produceInWorker(loaded: LoadedPipeline) {
           secrets: loaded.secrets,
           logLevel: ctx.config.engine.runner.log_level,
           watch: ctx.watchdog?.shared,
-          prepare: loaded.queue.name === 'memory',
+          // Conversion goes to the worker only when it has no transforms to run: the two threads then
+          // split the work about evenly in both cases.
+          prepare: loaded.queue.name === 'memory' && ctx.transforms.length === 0,
         },
       })
     })

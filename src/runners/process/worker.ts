@@ -52,7 +52,7 @@ async function start(init: WorkerInit) {
     signal: stop.signal,
   })
   const transforms = compileTransforms(config.transforms)
-  const watchdog = init.watch ? attachWatchdog(init.watch) : undefined
+  const watchdog = init.watch ? attachWatchdog(init.watch, 1) : undefined
   const queue: Pick<Queue, 'put'> = {
     async put(message) {
       while (credits <= 0 && !stop.signal.aborted) await new Promise<void>((resolve) => (wake = resolve))
@@ -61,7 +61,9 @@ async function start(init: WorkerInit) {
         // In-process queue: convert here, so only strings cross to the consumer's thread.
         message.prepared = toDestinationRecords(message.records, message.extractedAt, transforms, watchdog)
         message.records = []
-      } else if (message.type === 'page' && transforms.length) {
+      } else if (message.type === 'page' && transforms.length && message.iteration % 2 === 0) {
+        // Every other page is transformed here, the rest by the consumer: heavy transforms then
+        // keep both cores busy.
         message.records = transformRecords(message.records, transforms, watchdog)
         message.transformed = true
       }
