@@ -5,6 +5,12 @@ declare const BIZON_VERSION: string | undefined
 
 export const VERSION: string = typeof BIZON_VERSION === 'string' ? BIZON_VERSION : '0.1.0-dev'
 
+// `bizon source list | head`: a reader that went away is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0)
+  throw error
+})
+
 async function main(argv: string[]): Promise<void> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     process.stdout.write(`${VERSION}\n`)
