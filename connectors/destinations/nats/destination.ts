@@ -6,7 +6,7 @@ import {
   type DestinationContext,
   type DestinationRecord,
 } from '../../../src/index.ts'
-import { openNats } from '../../sources/nats/connection.ts'
+import { openNats } from '../../shared/nats/connection.ts'
 import type { NatsDestinationConfig } from './index.ts'
 
 const WHAT = 'Destination "nats"'
@@ -36,7 +36,7 @@ export async function createNatsDestination(
   ctx: DestinationContext,
 ): Promise<Destination> {
   const { jetstream, jetstreamManager, StorageType } = await import('@nats-io/jetstream')
-  const nc = await openNats(config, WHAT, ctx.baseDir)
+  const nc = await openNats(config, WHAT, ctx)
   const js: JetStreamClient = jetstream(nc)
   const fixed = { pipeline: ctx.pipeline, source: ctx.source, stream: ctx.stream }
 

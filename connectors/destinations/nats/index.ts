@@ -1,6 +1,6 @@
 /** `nats`: publishes each record to a JetStream subject, acknowledged and de-duplicated by bizon_id. */
 import { defineDestination, v } from '../../../src/index.ts'
-import { NatsConnectionKeys } from '../../sources/nats/connection.ts'
+import { NatsConnectionKeys } from '../../shared/nats/connection.ts'
 
 export const NatsDestinationConfig = v.object({
   ...NatsConnectionKeys,

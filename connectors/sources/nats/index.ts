@@ -1,6 +1,6 @@
 /** `nats`: messages of a JetStream stream through a durable consumer; commit acks what was written. */
 import { defineSource, v } from '../../../src/index.ts'
-import { NatsConnectionKeys } from './connection.ts'
+import { NatsConnectionKeys } from '../../shared/nats/connection.ts'
 
 export const NatsSourceConfig = v.object({
   ...NatsConnectionKeys,

@@ -7,7 +7,7 @@ import {
   type SourceContext,
   type SourceRecord,
 } from '../../../src/index.ts'
-import { confirmAcks, openNats } from './connection.ts'
+import { confirmAcks, openNats } from '../../shared/nats/connection.ts'
 import type { NatsSourceConfig } from './index.ts'
 import { consumerFor, createRouter } from './subjects.ts'
 
@@ -23,7 +23,7 @@ function pick(data: unknown, path: string): unknown {
 
 export async function createNatsSource(config: NatsSourceConfig, ctx: SourceContext): Promise<Source> {
   const { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } = await import('@nats-io/jetstream')
-  const nc = await openNats(config, WHAT, ctx.baseDir)
+  const nc = await openNats(config, WHAT, ctx)
   const jsm = await jetstreamManager(nc).catch(async (error) => {
     await nc.close()
     throw new BizonError(

@@ -1,8 +1,11 @@
 /** NATS connection keys shared by the `nats` source and destination, and connecting with them. */
-import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { NatsConnection } from '@nats-io/transport-node'
+import type { Logger } from '../../../src/index.ts'
 import { BizonError, v } from '../../../src/index.ts'
+import { connectNats } from '../../../src/queues/nats/connection.ts'
+
+const CONNECT_TIMEOUT_MS = 5_000
 
 export const NatsConnectionKeys = {
   servers: v.pipe(
@@ -36,47 +39,32 @@ export interface NatsConnectionConfig {
   tls?: { ca_file?: string; cert_file?: string; key_file?: string }
 }
 
-const redact = (servers: string | string[]) =>
-  (Array.isArray(servers) ? servers : [servers]).map((s) => s.replace(/\/\/[^@/]*@/, '//***@')).join(', ')
-
-/** Connects once (a clear error if that fails), then reconnects forever if the server restarts. */
-export async function openNats(
+/**
+ * Connects with the queue's connection code (auth, TLS, reconnect forever), file paths resolved
+ * from the pipeline's folder: a clear error after a few seconds of failed attempts.
+ */
+export function openNats(
   config: NatsConnectionConfig,
   what: string,
-  baseDir: string,
+  ctx: { baseDir: string; logger: Logger; signal?: AbortSignal },
 ): Promise<NatsConnection> {
-  const { connect, credsAuthenticator, nkeyAuthenticator } = await import('@nats-io/transport-node')
-  const file = (path: string) => resolve(baseDir, path)
-  try {
-    return await connect({
-      servers: config.servers,
+  const file = (path: string | undefined) => (path === undefined ? undefined : resolve(ctx.baseDir, path))
+  return connectNats(
+    {
+      ...config,
+      creds_file: file(config.creds_file),
+      tls: config.tls && {
+        ca_file: file(config.tls.ca_file),
+        cert_file: file(config.tls.cert_file),
+        key_file: file(config.tls.key_file),
+      },
       name: `bizon ${what}`,
-      user: config.user,
-      pass: config.password,
-      token: config.token,
-      authenticator: config.creds_file
-        ? credsAuthenticator(readFileSync(file(config.creds_file)))
-        : config.nkey
-          ? nkeyAuthenticator(new TextEncoder().encode(config.nkey))
-          : undefined,
-      tls: config.tls
-        ? {
-            caFile: config.tls.ca_file && file(config.tls.ca_file),
-            certFile: config.tls.cert_file && file(config.tls.cert_file),
-            keyFile: config.tls.key_file && file(config.tls.key_file),
-          }
-        : undefined,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 1000,
-    })
-  } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error)
-    throw new BizonError(
-      'connection',
-      `${what} could not connect to ${redact(config.servers)}: ${cause}. Check servers and the credentials.`,
-      { cause: error },
-    )
-  }
+      what,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      logger: ctx.logger,
+    },
+    ctx.signal,
+  )
 }
 
 /** Acks by publishing to each message's ack subject, re-sent until a flush proves the server has them. */
