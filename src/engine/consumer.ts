@@ -3,6 +3,7 @@ import { BizonError, messageOf } from '../errors.ts'
 import type { EndMessage, PageMessage, Queue } from '../queues/types.ts'
 import { DestinationBuffer } from './buffer.ts'
 import type { RunContext, StageResult } from './context.ts'
+import { GcPacer } from './memory.ts'
 import { toDestinationRecords } from './records.ts'
 import { streamPage, writeRange } from './writer.ts'
 
@@ -30,6 +31,7 @@ export async function consume(ctx: RunContext, queue: Queue): Promise<ConsumerRe
       bufferRecords: buffer.records,
     })
 
+  const pacer = new GcPacer()
   let nextIteration = ctx.plan.start.iteration
   let stage: 'queue' | 'transform' | 'destination' = 'queue'
   try {
@@ -61,6 +63,7 @@ export async function consume(ctx: RunContext, queue: Queue): Promise<ConsumerRe
         )
       stage = 'destination'
       await place(ctx, buffer, message, converted, flush)
+      pacer.add(converted.bytes)
       gauges()
     }
   } catch (error) {

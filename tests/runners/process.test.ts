@@ -35,6 +35,23 @@ describe('--runner process', () => {
     expect(outputs.process).toEqual(outputs.thread!)
   })
 
+  test('without transforms the worker converts the records: the same lines as thread', async () => {
+    const outputs: Record<string, unknown[]> = {}
+    for (const runner of ['thread', 'process']) {
+      const dir = tempDir()
+      writePipeline(dir, 'p.yml', syntheticPipeline({ records: 2500, pageSize: 100, bufferSize: 1 }))
+      const result = await runCli(['run', 'p.yml', '--runner', runner], { cwd: dir })
+      expect(result.code).toBe(0)
+      outputs[runner] = readLines(join(dir, 'out.json')).map((l) => [
+        l.source_record_id,
+        l.source_timestamp,
+        l.source_data,
+      ])
+    }
+    expect(outputs.process).toHaveLength(2500)
+    expect(outputs.process).toEqual(outputs.thread!)
+  })
+
   test('a source failure keeps the job resumable and the rerun completes it', async () => {
     const dir = tempDir()
     writePipeline(

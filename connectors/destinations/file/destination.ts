@@ -12,6 +12,8 @@ type Encoder = { encode(records: DestinationRecord[], start: number, end: number
 
 /** Records encoded per write call: a few MB, so encoding the next chunk overlaps writing this one. */
 const CHUNK = 256
+/** Bytes written between background writebacks. */
+const WRITEBACK = 8 << 20
 
 /** Runs a file operation; a system error becomes a message naming the file and what to check. */
 async function attempt<T>(action: string, operation: () => Promise<T>): Promise<T> {
@@ -97,6 +99,37 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
     return sink
   }
 
+  // Writeback started in the background every WRITEBACK bytes (a datasync on the thread pool while this
+  // thread encodes the next pages), so the flush's own datasync finds little left to write. Linux
+  // reports a writeback error to one fsync of an open file only: a background one keeps it for flush.
+  const background = new Map<FileHandle, { unsynced: number; running?: Promise<void>; error?: unknown }>()
+  const writeback = (handle: FileHandle, bytes: number) => {
+    let state = background.get(handle)
+    if (!state) {
+      state = { unsynced: 0 }
+      background.set(handle, state)
+    }
+    state.unsynced += bytes
+    if (state.running || state.unsynced < WRITEBACK) return
+    const s = state
+    s.unsynced = 0
+    s.running = handle
+      .datasync()
+      .catch((error) => {
+        s.error ??= error
+      })
+      .finally(() => {
+        s.running = undefined
+      })
+  }
+  /** Waits for the background writeback of `handle`; throws the error one of them met. */
+  const settle = async (handle: FileHandle) => {
+    const state = background.get(handle)
+    if (!state) return
+    await state.running
+    if (state.error !== undefined) throw state.error
+  }
+
   /** Appends a batch; a batch failing half-way is cut off again. Written (not yet synced) on return. */
   const append = async (handle: FileHandle, encoder: Encoder, records: DestinationRecord[]) => {
     const before = sizes.get(handle) ?? (await handle.stat()).size
@@ -110,6 +143,7 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
       }
       await sink.flush()
       sizes.set(handle, before + bytes)
+      writeback(handle, bytes)
     } catch (error) {
       sinks.delete(handle) // a failed sink may hold unwritten bytes: start a new one
       await handle.truncate(before).catch(() => {})
@@ -122,6 +156,9 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
     handles.clear()
     sizes.clear()
     sinks.clear()
+    // A background datasync still running holds the descriptor: let it end before closing.
+    await Promise.all(opened.map((h) => background.get(h)?.running))
+    background.clear()
     await Promise.all(opened.map((h) => h.close()))
   }
 
@@ -141,6 +178,7 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
       await attempt('sync the written files', () =>
         Promise.all(
           [...handles].map(async ([path, handle]) => {
+            await settle(handle)
             await handle.datasync()
             await recordCommitted(path, sizes.get(handle) ?? (await handle.stat()).size)
           }),

@@ -3,6 +3,7 @@ import type { LoadedPipeline } from '../../config/types.ts'
 import type { RunContext } from '../../engine/context.ts'
 import { messageOf } from '../../errors.ts'
 import type { EndMessage, Queue } from '../../queues/types.ts'
+import { unpack } from './packed.ts'
 import type { FromWorker, ToWorker } from './protocol.ts'
 
 /** A producer function for `runThread` that runs the source and transforms in a worker. */
@@ -30,6 +31,7 @@ export function produceInWorker(loaded: LoadedPipeline) {
             if (settled) return
             try {
               const { message: next } = message
+              if (next.type === 'page' && message.packed) next.prepared = unpack(message.packed)
               if (next.type === 'end' && next.outcome !== 'success' && queue.durable)
                 return finish(next, false)
               await queue.put(next)

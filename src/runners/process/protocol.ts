@@ -4,6 +4,7 @@ import type { PipelineConfig } from '../../config/types.ts'
 import type { JobPlan } from '../../engine/job.ts'
 import type { SharedWatch } from '../../engine/watchdog.ts'
 import type { QueueMessage } from '../../queues/types.ts'
+import type { PackedBatch } from './packed.ts'
 
 export interface WorkerInit {
   config: PipelineConfig
@@ -22,7 +23,8 @@ export interface WorkerInit {
 export type ToWorker = { type: 'start'; init: WorkerInit } | { type: 'credit' } | { type: 'stop' }
 
 export type FromWorker =
-  | { type: 'message'; message: QueueMessage }
+  /** `packed`: the page's records converted in the worker (`prepare`); the message then has none. */
+  | { type: 'message'; message: QueueMessage; packed?: PackedBatch }
   | { type: 'cursor'; cursor: SourceCursorInput }
   | { type: 'pageRead'; iteration: number; records: number; ms: number }
   | { type: 'failed'; error: string }

@@ -3,6 +3,7 @@ import { sources } from '../../../connectors/index.ts'
 import type { Backend } from '../../backends/types.ts'
 import { transformRecords } from '../../engine/apply.ts'
 import type { RunContext } from '../../engine/context.ts'
+import { GcPacer } from '../../engine/memory.ts'
 import { produce } from '../../engine/producer.ts'
 import { toDestinationRecords } from '../../engine/records.ts'
 import { compileTransforms } from '../../engine/transforms.ts'
@@ -11,6 +12,7 @@ import { messageOf } from '../../errors.ts'
 import { createLogger, parseLogLevel } from '../../observe/log.ts'
 import { loadCustomConnector } from '../../plugin/custom.ts'
 import type { Queue } from '../../queues/types.ts'
+import { pack } from './packed.ts'
 import { type FromWorker, type ToWorker, WINDOW, type WorkerInit } from './protocol.ts'
 
 declare const self: Worker
@@ -53,15 +55,19 @@ async function start(init: WorkerInit) {
   })
   const transforms = compileTransforms(config.transforms)
   const watchdog = init.watch ? attachWatchdog(init.watch, 1) : undefined
+  const pacer = new GcPacer() // this thread has its own heap
   const queue: Pick<Queue, 'put'> = {
     async put(message) {
       while (credits <= 0 && !stop.signal.aborted) await new Promise<void>((resolve) => (wake = resolve))
       credits -= 1
       if (message.type === 'page' && init.prepare) {
-        // In-process queue: convert here, so only strings cross to the consumer's thread.
-        message.prepared = toDestinationRecords(message.records, message.extractedAt, transforms, watchdog)
+        // In-process queue: convert here, so only flat arrays of strings cross to the consumer's thread.
+        const converted = toDestinationRecords(message.records, message.extractedAt, transforms, watchdog)
         message.records = []
-      } else if (message.type === 'page' && transforms.length && message.iteration % 2 === 0) {
+        pacer.add(converted.bytes)
+        return post({ type: 'message', message, packed: pack(converted) })
+      }
+      if (message.type === 'page' && transforms.length && message.iteration % 2 === 0) {
         // Every other page is transformed here, the rest by the consumer: heavy transforms then
         // keep both cores busy.
         message.records = transformRecords(message.records, transforms, watchdog)

@@ -1,5 +1,6 @@
 /** The `stream` runner: one inline loop for continuous sync (reference §7.3, §11). */
 import type { RunContext, StageResult } from '../../engine/context.ts'
+import { GcPacer } from '../../engine/memory.ts'
 import { toDestinationRecords } from '../../engine/records.ts'
 import { writeRange } from '../../engine/writer.ts'
 import { BizonError, messageOf } from '../../errors.ts'
@@ -15,6 +16,7 @@ export async function runStream(ctx: RunContext): Promise<StageResult> {
   let { iteration, pagination } = ctx.plan.start
   let done = 0
   let idle = IDLE_MIN_MS
+  const pacer = new GcPacer()
   while (!ctx.signal.aborted) {
     if (maxIterations > 0 && done >= maxIterations) return { status: 'success' }
     const extractedAt = new Date()
@@ -65,6 +67,7 @@ export async function runStream(ctx: RunContext): Promise<StageResult> {
           }
         }
       }
+      pacer.add(converted.bytes)
       idle = IDLE_MIN_MS
       iteration += 1
       done += 1
