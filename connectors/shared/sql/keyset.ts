@@ -110,29 +110,28 @@ export function toPage(
 ): Page {
   const n = plan.keys.length
   const offset = typeof pagination.offset === 'number' ? pagination.offset : 0
-  let last: unknown[] | undefined
-  const records: SourceRecord[] = rows.map((row, index) => {
-    let keyValues: unknown[] | undefined
-    if (n > 0) {
-      keyValues = new Array(n)
-      for (let i = 0; i < n; i++) {
-        keyValues[i] = row[KEY + i]
-        delete row[KEY + i]
-      }
-      last = keyValues
-    }
+  const keyNames = Array.from({ length: n }, (_, i) => KEY + i)
+  const idColumns = plan.idColumns
+  const first = idColumns[0]
+  // Only the last row's keys are kept (the next page starts after them): no array per row.
+  const last = n > 0 && rows.length > 0 ? keyNames.map((k) => rows[rows.length - 1]![k]) : undefined
+  const records: SourceRecord[] = new Array(rows.length)
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index]!
     let id: string
-    if (plan.idColumns.length > 0) id = plan.idColumns.map((c) => String(row[c])).join(':')
-    else if (keyValues)
-      id = String(keyValues[n - 1]) // the row id (ctid, rowid) ends the keys
+    if (idColumns.length === 1) id = String(row[first!])
+    else if (idColumns.length > 1) id = idColumns.map((c) => String(row[c])).join(':')
+    else if (n > 0)
+      id = String(row[keyNames[n - 1]!]) // the row id (ctid, rowid) ends the keys
     else id = String(offset + index)
+    for (const k of keyNames) delete row[k]
     const record: SourceRecord = { id, data: row }
     if (plan.cursor) {
       const timestamp = timestampOf(row[plan.cursor])
       if (timestamp) record.timestamp = timestamp
     }
-    return record
-  })
+    records[index] = record
+  }
   const full = rows.length >= plan.pageSize
   let next: Pagination | null = null
   if (full) next = n > 0 ? { ...pagination, after: last } : { ...pagination, offset: offset + rows.length }

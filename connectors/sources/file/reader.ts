@@ -1,10 +1,12 @@
 /** Reads one file from a position and yields its records (or what is wrong with each bad one). */
 
+import { close, open as openFile, read } from 'node:fs'
+import { promisify } from 'node:util'
 import { headerNames, parseCsvRecord, typed } from './csv.ts'
 import { controlCharacter, DataError, decodeRecord, kindOf } from './decode.ts'
 import type { Format } from './files.ts'
 import { jsonElements } from './json-array.ts'
-import { spans } from './spans.ts'
+import { type ByteSource, spans } from './spans.ts'
 
 /** Where reading stands in a file; `offset` is only meaningful for uncompressed NDJSON and CSV. */
 export interface Position {
@@ -33,9 +35,57 @@ export interface FileSpec {
 
 export const START: Position = { offset: 0, row: 0, line: 0 }
 
-function open(spec: FileSpec, offset: number): ReadableStream<Uint8Array> {
-  if (spec.gzip) return Bun.file(spec.path).stream().pipeThrough(new DecompressionStream('gzip'))
-  return Bun.file(spec.path).slice(offset).stream()
+function stream(spec: FileSpec): ReadableStream<Uint8Array> {
+  const file = Bun.file(spec.path).stream()
+  return spec.gzip ? file.pipeThrough(new DecompressionStream('gzip')) : file
+}
+
+/**
+ * The bytes of the file from `offset` (gzip: decompressed, from the start). A plain file is read
+ * straight into the caller's buffer: no new buffer per read.
+ */
+async function open(spec: FileSpec, offset: number): Promise<ByteSource> {
+  if (spec.gzip) return streamSource(stream(spec))
+  // A plain descriptor, not a FileHandle: Bun fails the process when the GC finds an unclosed one.
+  const fd = await openAsync(spec.path, 'r')
+  let position = offset
+  return {
+    async read(into, at) {
+      const bytes = await readAsync(fd, into, at, into.length - at, position)
+      position += bytes
+      return bytes
+    },
+    close: () => closeAsync(fd),
+  }
+}
+
+const openAsync = promisify(openFile)
+const closeAsync = promisify(close)
+const readAsync = (fd: number, into: Uint8Array, at: number, length: number, position: number) =>
+  new Promise<number>((resolve, reject) =>
+    read(fd, into, at, length, position, (error, bytes) => (error ? reject(error) : resolve(bytes))),
+  )
+
+/** A stream as a ByteSource: each chunk is copied into the caller's buffer, as much as fits. */
+function streamSource(input: ReadableStream<Uint8Array>): ByteSource {
+  const reader = input.getReader()
+  let chunk: Uint8Array = new Uint8Array(0)
+  let used = 0
+  return {
+    async read(into, at) {
+      while (used === chunk.length) {
+        const { done, value } = await reader.read()
+        if (done) return 0
+        chunk = value
+        used = 0
+      }
+      const n = Math.min(chunk.length - used, into.length - at)
+      into.set(chunk.subarray(used, used + n), at)
+      used += n
+      return n
+    },
+    close: () => reader.cancel(),
+  }
 }
 
 /** Compressed files and JSON arrays have no byte offset to seek to: they resume by skipping rows. */
@@ -56,7 +106,7 @@ async function* lineItems(spec: FileSpec, from: Position): AsyncGenerator<Item[]
   let header: string[] | undefined
   if (csv && offset > 0) header = await readHeader(spec)
   let row = seek ? from.row : 0
-  const source = spans(open(spec, offset), { quotes: csv, offset, linesBefore: seek ? from.line : 0 })
+  const source = spans(await open(spec, offset), { quotes: csv, offset, linesBefore: seek ? from.line : 0 })
   for await (const batch of source) {
     const items: Item[] = []
     for (const span of batch) {
@@ -122,7 +172,7 @@ function csvRecord(text: string, header: string[], delimiter: string): Pick<Item
 }
 
 async function readHeader(spec: FileSpec): Promise<string[]> {
-  const source = spans(open(spec, 0), { quotes: true, offset: 0, linesBefore: 0 })
+  const source = spans(await open(spec, 0), { quotes: true, offset: 0, linesBefore: 0 })
   try {
     for await (const batch of source) {
       const span = batch.find((one) => !isBlank(one.bytes))
@@ -136,7 +186,7 @@ async function readHeader(spec: FileSpec): Promise<string[]> {
 
 async function* jsonItems(spec: FileSpec, from: Position): AsyncGenerator<Item[]> {
   let row = 0
-  for await (const batch of jsonElements(open(spec, 0))) {
+  for await (const batch of jsonElements(stream(spec))) {
     const items: Item[] = []
     for (const element of batch) {
       row++

@@ -11,23 +11,35 @@ export interface Span {
   linesAfter: number
 }
 
+/**
+ * Where the records come from: `read` adds bytes to `into` from index `at` (at most up to its end)
+ * and resolves to how many, 0 at the end.
+ */
+export interface ByteSource {
+  read(into: Uint8Array, at: number): Promise<number>
+  close(): Promise<void>
+}
+
 const LF = 0x0a
 const CR = 0x0d
 const QUOTE = 0x22
 const NONE = Number.MAX_SAFE_INTEGER
+/** Bytes read at a time into the one buffer; it grows (doubles) only for a longer record. */
+export const READ_BYTES = 256 * 1024
 
 /**
- * `offset` is where the stream starts in the file and `linesBefore` the lines before it, so offsets
- * and line numbers stay absolute after a resume. Reads chunk by chunk: memory holds one chunk plus
- * one partial record, whatever the file size. Yields the records of each chunk together: one await
- * per chunk, not per record.
+ * `offset` is where the source starts in the file and `linesBefore` the lines before it, so offsets
+ * and line numbers stay absolute after a resume. Memory holds one buffer (a read plus one partial
+ * record), reused for every read, whatever the file size: the spans of a batch are views into it,
+ * valid until the consumer asks for the next batch. Yields the records of each read together: one
+ * await per read, not per record.
  */
 export async function* spans(
-  stream: ReadableStream<Uint8Array>,
+  source: ByteSource,
   options: { quotes: boolean; offset: number; linesBefore: number },
 ): AsyncGenerator<Span[]> {
-  const reader = stream.getReader()
-  let buffer: Uint8Array = new Uint8Array(0)
+  let buffer: Uint8Array = new Uint8Array(READ_BYTES)
+  let length = 0 // bytes held: the unfinished record at the front, then the last read
   let bufferStart = options.offset // file offset of buffer[0]
   let line = options.linesBefore
   let scan = 0 // where the search for the record end resumes
@@ -36,9 +48,11 @@ export async function* spans(
   let innerLines = 0
   try {
     for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      buffer = buffer.length === 0 ? value : concat(buffer, value)
+      if (length === buffer.length) buffer = grown(buffer) // one record longer than the buffer
+      const read = await source.read(buffer, length)
+      if (read === 0) break
+      length += read
+      const view = buffer.subarray(0, length)
       const batch: Span[] = []
       let start = 0
       for (;;) {
@@ -46,12 +60,12 @@ export async function* spans(
         if (options.quotes) {
           // Jump from quote to newline with indexOf (native) instead of looking at every byte.
           const find = (from: number) => {
-            const q = buffer.indexOf(QUOTE, from)
+            const q = view.indexOf(QUOTE, from)
             return q < 0 ? NONE : q
           }
           for (let pos = scan; ; ) {
-            const lf = buffer.indexOf(LF, pos)
-            const limit = lf < 0 ? buffer.length : lf
+            const lf = view.indexOf(LF, pos)
+            const limit = lf < 0 ? length : lf
             if (nextQuote < pos) nextQuote = find(pos)
             while (nextQuote < limit) {
               inQuotes = !inQuotes // "" inside quotes toggles twice: still inside
@@ -66,18 +80,18 @@ export async function* spans(
             pos = lf + 1
           }
         } else {
-          end = buffer.indexOf(LF, scan)
+          end = view.indexOf(LF, scan)
         }
         if (end < 0) {
-          scan = buffer.length
+          scan = length
           break
         }
-        const stop = end > start && buffer[end - 1] === CR ? end - 1 : end
+        const stop = end > start && view[end - 1] === CR ? end - 1 : end
         const first = line + 1
         line += 1 + innerLines
         innerLines = 0
         batch.push({
-          bytes: buffer.subarray(start, stop),
+          bytes: view.subarray(start, stop),
           line: first,
           end: bufferStart + end + 1,
           linesAfter: line,
@@ -86,31 +100,31 @@ export async function* spans(
         scan = start
       }
       if (batch.length > 0) yield batch
-      // Keep only the unfinished record.
-      buffer = buffer.subarray(start)
+      // Keep only the unfinished record, at the front: the next read goes after it.
+      buffer.copyWithin(0, start, length)
+      length -= start
       bufferStart += start
-      scan = buffer.length // everything left was scanned; its quotes are counted in inQuotes
+      scan = length // everything left was scanned; its quotes are counted in inQuotes
       nextQuote = -1
     }
-    if (buffer.length > 0) {
-      const stop = buffer[buffer.length - 1] === CR ? buffer.length - 1 : buffer.length
+    if (length > 0) {
+      const stop = buffer[length - 1] === CR ? length - 1 : length
       yield [
         {
           bytes: buffer.subarray(0, stop),
           line: line + 1,
-          end: bufferStart + buffer.length,
+          end: bufferStart + length,
           linesAfter: line + 1 + innerLines,
         },
       ]
     }
   } finally {
-    await reader.cancel().catch(() => {})
+    await source.close().catch(() => {})
   }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a, 0)
-  out.set(b, a.length)
+function grown(buffer: Uint8Array): Uint8Array {
+  const out = new Uint8Array(buffer.length * 2)
+  out.set(buffer, 0)
   return out
 }

@@ -1,4 +1,5 @@
 import { afterAll, expect, test } from 'bun:test'
+import { READ_BYTES } from '../../../../connectors/sources/file/spans.ts'
 import { drain, fileSource, ndjson, tempDir } from './helpers.ts'
 
 const tmp = tempDir()
@@ -128,5 +129,25 @@ test('records that straddle read chunks are cut correctly (a 3 MB file)', async 
       ? rows.map((r) => ({ ...r, pad: r.pad === '' ? null : r.pad }))
       : rows
     expect(result.records.map((r) => r.data)).toEqual(expected)
+  }
+})
+
+test('records longer than the read buffer grow it, plain or gzip, and resume at their offsets', async () => {
+  // Around a record 2.5x the buffer: short ones before and after, so the buffer grows mid-file.
+  const sizes = [10, READ_BYTES * 2.5, 20, READ_BYTES - 5, 30]
+  const rows = sizes.map((size, i) => ({ i, pad: 'é'.repeat(size / 2) }))
+  const csv = `i,pad\n${rows.map((r) => `${r.i},"${r.pad}\n${r.pad}"`).join('\n')}\n`
+  const expected = { 'long.ndjson': rows, 'long.csv': rows.map((r) => ({ ...r, pad: `${r.pad}\n${r.pad}` })) }
+  await write('long.ndjson', ndjson(rows))
+  await write('long.csv', csv)
+  await write('long.ndjson.gz', gzip(ndjson(rows)))
+  for (const [path, want] of [...Object.entries(expected), ['long.ndjson.gz', rows] as const]) {
+    const all = await drain(await fileSource(tmp.dir, { path, page_size: 1 }))
+    expect(all.records.map((r) => r.data)).toEqual(want)
+    // Resuming after each page reads exactly the rest.
+    for (let k = 0; k < all.paginations.length; k++) {
+      const rest = await drain(await fileSource(tmp.dir, { path, page_size: 1 }), all.paginations[k]!)
+      expect(rest.records.map((r) => r.data)).toEqual(want.slice(k + 1))
+    }
   }
 })
