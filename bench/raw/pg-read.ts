@@ -1,5 +1,5 @@
 /**
- * Raw bound of postgres → file: read `--table` with a postgres.js cursor (10,000 rows per fetch,
+ * Raw bound of postgres → file: read `--table` with a postgres.js cursor (2,000 rows per fetch,
  * as the source's default page), stringify the envelope line of each row, write NDJSON, fsync.
  * Usage: bun bench/raw/pg-read.ts --url URL --table T --out PATH
  */
@@ -16,7 +16,7 @@ try {
   const started = performance.now()
   const writer = Bun.file(out).writer({ highWaterMark: 1 << 20 })
   let records = 0
-  for await (const rows of sql.unsafe(`SELECT * FROM ${table} ORDER BY id`).cursor(10_000)) {
+  for await (const rows of sql.unsafe(`SELECT * FROM ${table} ORDER BY id`).cursor(2000)) {
     const extracted = isoOffset(new Date())
     for (const row of rows) {
       records++

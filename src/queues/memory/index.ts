@@ -8,9 +8,11 @@ export const MemoryQueueConfig = v.object({
       v.number(),
       v.integer(),
       v.minValue(1),
-      v.description('Most records waiting in the queue before the producer blocks.'),
+      v.description(
+        'Most records waiting in the queue before the producer blocks (a page larger than this still goes alone). Bounds memory with large pages.',
+      ),
     ),
-    1_000_000,
+    20_000,
   ),
   queue: v.optional(
     v.object({
