@@ -77,6 +77,17 @@ export const workloads: Workload[] = [
     output: 'file',
   },
   {
+    ...file,
+    name: 'file-process',
+    summary: 'synthetic → file, ~200 B records, --runner process (source and conversion on a second core)',
+    records: M,
+    recordBytes: 200,
+    vars: { runner: 'process' },
+    raw: fileRaw,
+    rssLimitMb: 150,
+    output: 'file',
+  },
+  {
     name: 'sqlite',
     summary: 'synthetic → sqlite',
     needs: [],
