@@ -76,9 +76,12 @@ export const NatsQueueConfig = v.object({
   max_in_flight_bytes: v.optional(
     v.pipe(
       Size,
-      v.description('Most bytes published but not yet acknowledged; the producer waits beyond it.'),
+      v.description(
+        'Most bytes published but not yet acknowledged; the producer waits beyond it. More only helps ' +
+          'over a high-latency link: each byte in flight costs several in memory.',
+      ),
     ),
-    '8MB',
+    '512KB',
   ),
   max_in_flight: v.optional(
     v.pipe(

@@ -4,6 +4,7 @@
  * the copy if the first attempt was stored after all), so a restart of nats-server loses nothing.
  */
 import type { JetStreamClient } from '@nats-io/jetstream'
+import type { MsgHdrs } from '@nats-io/transport-node'
 import { BizonError, messageOf } from '../../errors.ts'
 import type { Logger } from '../../plugin/types.ts'
 
@@ -27,10 +28,15 @@ export function createPublisher(js: JetStreamClient, options: PublisherOptions) 
   let bytes = 0
   let failure: Error | undefined
 
-  async function publishWithRetry(subject: string, payload: Uint8Array, msgID: string): Promise<void> {
+  async function publishWithRetry(
+    subject: string,
+    payload: Uint8Array,
+    msgID: string,
+    headers?: MsgHdrs,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await js.publish(subject, payload, { msgID, timeout: options.publishTimeoutMs })
+        await js.publish(subject, payload, { msgID, headers, timeout: options.publishTimeoutMs })
         if (attempt > 0) options.logger.info(`Queue "nats": message ${msgID} stored after ${attempt} retries`)
         return
       } catch (error) {
@@ -63,7 +69,7 @@ export function createPublisher(js: JetStreamClient, options: PublisherOptions) 
 
   return {
     /** Starts publishing; waits only while the in-flight bound is reached. */
-    async publish(subject: string, payload: Uint8Array, msgID: string): Promise<void> {
+    async publish(subject: string, payload: Uint8Array, msgID: string, headers?: MsgHdrs): Promise<void> {
       if (failure) throw failure
       while (
         inFlight.size > 0 &&
@@ -73,7 +79,7 @@ export function createPublisher(js: JetStreamClient, options: PublisherOptions) 
         if (failure) throw failure
       }
       bytes += payload.length
-      const done: Promise<void> = publishWithRetry(subject, payload, msgID)
+      const done: Promise<void> = publishWithRetry(subject, payload, msgID, headers)
         .catch((error) => {
           failure ??= error
         })

@@ -11,6 +11,8 @@
  *   are leftovers of an earlier, abandoned job: they are acked (dropped) with a warning. A message
  *   of another job after this job's own means a newer job took over: the read fails, nothing acked.
  * - Acks: take(i) releases every message handed out up to and including iteration i (and copies).
+ * - Memory: a message is filed by its headers (job, iteration) and decoded only when handed out, so
+ *   the pages held ahead (at start, behind a gap) wait as payload bytes, not as record objects.
  */
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
@@ -18,14 +20,21 @@ import { BizonError, messageOf } from '../../errors.ts'
 import type { Logger } from '../../plugin/types.ts'
 import { decodeMessage } from '../codec.ts'
 import type { QueueMessage } from '../types.ts'
-import { createAssembler } from './parts.ts'
+import { createAssembler, headOf } from './parts.ts'
 import { createPuller } from './pull.ts'
 import type { QueueNames } from './stream.ts'
 
-// Only ack subjects are kept, not the JsMsg: its payload would double the memory the destination
-// buffer already holds for the same records.
-interface Buffered {
-  message: QueueMessage
+/** A whole page: decoded (split pages, older publishers) or its payload, decoded when handed out. */
+interface Page {
+  iteration: number
+  message?: QueueMessage
+  data?: Uint8Array
+  /** Payload bytes of its message(s). */
+  bytes: number
+}
+
+// A held page keeps its ack subjects (and payload until decoded), not the JsMsg.
+interface Buffered extends Page {
   reply: string
   copies: string[]
 }
@@ -43,17 +52,24 @@ export interface ReaderOptions {
   gapTimeoutMs: number
   /** Messages pulled ahead of get(). */
   prefetch: number
+  /** Told the payload bytes of every message received (garbage pacing). */
+  received?(bytes: number): void
 }
 
 /** The `$JS.ACK...` subject a message is acknowledged on. */
 const replyOf = (msg: JsMsg): string => (msg as unknown as { reply: string }).reply
 
+// A session starts at the lowest iteration among the first START_WINDOW messages or bytes: a
+// publish retried behind its successors lands at most the publisher's in-flight window late.
 const START_WINDOW = 64
+const START_WINDOW_BYTES = 8 * 1024 * 1024
 const START_QUIET_MS = 2000
 const MAX_GAP_BUFFER = 256
+const MAX_GAP_BYTES = 16 * 1024 * 1024
 
 const ACK = new TextEncoder().encode('+ACK')
 const WORKING = new TextEncoder().encode('+WPI')
+const TERM = new TextEncoder().encode('+TERM')
 
 export async function createReader(
   nc: NatsConnection,
@@ -70,6 +86,7 @@ export async function createReader(
   const late: Buffered[] = []
   const skipped = new Set<number>()
   const deliveredSeq = new Map<number, number>()
+  let bufferedBytes = 0
   let held: Held[] = []
   let next: number | undefined
   let lastPending = -1
@@ -93,6 +110,13 @@ export async function createReader(
 
   function accept(msg: JsMsg): void {
     lastPending = msg.info.pending
+    const bytes = msg.data.length
+    options.received?.(bytes)
+    const head = headOf(msg)
+    if (head) {
+      if (ownJob(head.jobId, msg)) place({ iteration: head.iteration, data: msg.data, bytes }, [replyOf(msg)])
+      return
+    }
     let decoded: ReturnType<typeof decodeMessage>
     try {
       decoded = decodeMessage(msg.data)
@@ -103,8 +127,27 @@ export async function createReader(
       msg.term()
       return
     }
-    if (decoded.jobId !== options.jobId) {
-      const other = decoded.jobId ?? 'unknown'
+    if (!ownJob(decoded.jobId, msg)) return
+    const { message, part, parts } = decoded
+    const reply = replyOf(msg)
+    const iteration = message.iteration
+    if (
+      parts !== undefined &&
+      message.type === 'page' &&
+      !deliveredSeq.has(iteration) &&
+      !buffer.has(iteration)
+    ) {
+      const whole = assembler.add(message, part ?? 0, parts, reply, bytes)
+      if (whole) place({ iteration, message: whole.message, bytes: whole.bytes }, whole.replies)
+      return
+    }
+    place({ iteration, message, bytes }, [reply])
+  }
+
+  /** True for a message of this job; acks (drops) leftovers of earlier jobs, fails on a newer job. */
+  function ownJob(jobId: string | undefined, msg: JsMsg): boolean {
+    if (jobId !== options.jobId) {
+      const other = jobId ?? 'unknown'
       if (sawOwnJob) {
         throw new BizonError(
           'queue',
@@ -116,28 +159,15 @@ export async function createReader(
       const count = (dropped.get(other) ?? 0) + 1
       dropped.set(other, count)
       if (count === 1) options.logger.warn(`Queue "nats": dropping leftover messages of earlier job ${other}`)
-      return
+      return false
     }
     sawOwnJob = true
-    const { message, part, parts } = decoded
-    const reply = replyOf(msg)
-    const iteration = message.iteration
-    if (
-      parts !== undefined &&
-      message.type === 'page' &&
-      !deliveredSeq.has(iteration) &&
-      !buffer.has(iteration)
-    ) {
-      const whole = assembler.add(message, part ?? 0, parts, reply)
-      if (whole) place(whole.message, whole.replies)
-      return
-    }
-    place(message, [reply])
+    return true
   }
 
   /** Files a complete page (or a copy of one) by iteration; `replies` are its messages' ack subjects. */
-  function place(message: QueueMessage, replies: string[]): void {
-    const iteration = message.iteration
+  function place(page: Page, replies: string[]): void {
+    const iteration = page.iteration
     const primary = deliveredSeq.get(iteration)
     if (primary !== undefined) {
       for (const reply of replies) {
@@ -158,31 +188,50 @@ export async function createReader(
         `Queue "nats": iteration ${iteration} arrived after iteration ${next - 1}; handing it out late`,
       )
       skipped.delete(iteration)
-      late.push({ message, reply: replies[0]!, copies: replies.slice(1) })
+      late.push({ ...page, reply: replies[0]!, copies: replies.slice(1) })
     } else {
-      buffer.set(iteration, { message, reply: replies[0]!, copies: replies.slice(1) })
+      buffer.set(iteration, { ...page, reply: replies[0]!, copies: replies.slice(1) })
+      bufferedBytes += page.bytes
     }
   }
 
-  function deliver(b: Buffered): QueueMessage {
-    const iteration = b.message.iteration
-    if (buffer.get(iteration) === b) buffer.delete(iteration)
+  /** Hands a page out (decoding it now); null when its payload is unreadable (dropped: a gap). */
+  function deliver(b: Buffered): QueueMessage | null {
+    const iteration = b.iteration
+    if (buffer.get(iteration) === b) {
+      buffer.delete(iteration)
+      bufferedBytes -= b.bytes
+    }
+    let message = b.message
+    if (!message) {
+      try {
+        message = decodeMessage(b.data!).message
+      } catch (error) {
+        options.logger.warn(
+          `Queue "nats": iteration ${iteration} of job ${options.jobId} is not a bizon page (${messageOf(error)}); dropped`,
+        )
+        for (const reply of [b.reply, ...b.copies]) nc.publish(reply, TERM)
+        return null
+      }
+    }
     seq++
     deliveredSeq.set(iteration, seq)
     held.push({ seq, iteration, reply: b.reply })
     for (const copy of b.copies) held.push({ seq, iteration, reply: copy })
     if (next === undefined || iteration >= next) next = iteration + 1
     gapSince = undefined
-    return b.message
+    return message
   }
 
   const lowest = () => Math.min(...buffer.keys())
 
-  function ready(): QueueMessage | undefined {
+  /** The next page to hand out; undefined: none yet; null: one was dropped, look again. */
+  function ready(): QueueMessage | null | undefined {
     if (late.length > 0) return deliver(late.shift()!)
     if (buffer.size === 0) return undefined
     if (next === undefined) {
-      if (lastPending !== 0 && buffer.size < START_WINDOW) return undefined
+      const full = buffer.size >= START_WINDOW || bufferedBytes >= START_WINDOW_BYTES
+      if (lastPending !== 0 && !full) return undefined
       next = lowest()
     }
     const b = buffer.get(next)
@@ -204,12 +253,13 @@ export async function createReader(
       for (;;) {
         const message = ready()
         if (message) return message
+        if (message === null) continue
         let wait: number | undefined
         if (next === undefined && buffer.size > 0) wait = START_QUIET_MS
         else if (gapSince !== undefined) {
           wait = Math.max(1, options.gapTimeoutMs - (Date.now() - gapSince))
           // bounded memory while waiting for a missing page: stop pulling, let the gap time out
-          if (buffer.size >= MAX_GAP_BUFFER) {
+          if (buffer.size >= MAX_GAP_BUFFER || bufferedBytes >= MAX_GAP_BYTES) {
             await Bun.sleep(Math.min(wait, 1000))
             continue
           }
