@@ -15,6 +15,39 @@ const CHUNK = 256
 /** Bytes written between background writebacks. */
 const WRITEBACK = 8 << 20
 
+/** A file open for appending, and what this run knows of it. */
+interface OpenFile {
+  path: string
+  handle: FileHandle
+  /** Size after the last complete write: one fstat per file, not one per page. */
+  size: number
+  sink?: ReturnType<ReturnType<typeof Bun.file>['writer']>
+  /** Bytes written since the last background writeback started. */
+  unsynced: number
+  /** The background writeback running, if any. */
+  syncing?: Promise<void>
+  /** What a background writeback failed with: Linux reports it to one fsync only, so flush throws it. */
+  syncError?: unknown
+}
+
+/**
+ * Starts writeback in the background every WRITEBACK bytes (a datasync on the thread pool while this
+ * thread encodes the next pages), so the flush's own datasync finds little left to write.
+ */
+function writeback(file: OpenFile, bytes: number): void {
+  file.unsynced += bytes
+  if (file.syncing || file.unsynced < WRITEBACK) return
+  file.unsynced = 0
+  file.syncing = file.handle
+    .datasync()
+    .catch((error) => {
+      file.syncError ??= error
+    })
+    .finally(() => {
+      file.syncing = undefined
+    })
+}
+
 /** Runs a file operation; a system error becomes a message naming the file and what to check. */
 async function attempt<T>(action: string, operation: () => Promise<T>): Promise<T> {
   try {
@@ -32,9 +65,7 @@ async function attempt<T>(action: string, operation: () => Promise<T>): Promise<
 export async function createFileDestination(ctx: DestinationContext): Promise<Destination> {
   const targets = new Map<string, Target>()
   const encoders = new Map<string, Encoder>()
-  const handles = new Map<string, FileHandle>()
-  // Size of each open file after its last complete write: one fstat per file, not one per page.
-  const sizes = new Map<FileHandle, number>()
+  const files = new Map<string, OpenFile>()
   const envelope = new EnvelopeEncoder()
 
   /** First use of an id in this run: drop what a crashed earlier job left, unless resuming it. */
@@ -75,91 +106,46 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
     return encoder
   }
 
-  const handleFor = async (t: Target, path: string): Promise<FileHandle> => {
-    let handle = handles.get(path)
-    if (!handle) {
+  const fileFor = async (t: Target, path: string): Promise<OpenFile> => {
+    let file = files.get(path)
+    if (!file) {
       await mkdir(t.dir, { recursive: true })
-      handle = await open(path, 'a')
+      const handle = await open(path, 'a')
       await syncDir(t.dir)
-      handles.set(path, handle)
-      sizes.set(handle, (await handle.stat()).size)
+      file = { path, handle, size: (await handle.stat()).size, unsynced: 0 }
+      files.set(path, file)
     }
-    return handle
-  }
-
-  // Bun's FileSink on the handle's descriptor writes ~1.8x faster than FileHandle.writeFile; the
-  // handle keeps ownership of the descriptor (sync, truncate, close), the sink is only flushed.
-  const sinks = new Map<FileHandle, ReturnType<ReturnType<typeof Bun.file>['writer']>>()
-  const sinkFor = (handle: FileHandle) => {
-    let sink = sinks.get(handle)
-    if (!sink) {
-      sink = Bun.file(handle.fd).writer({ highWaterMark: 1 << 20 })
-      sinks.set(handle, sink)
-    }
-    return sink
-  }
-
-  // Writeback started in the background every WRITEBACK bytes (a datasync on the thread pool while this
-  // thread encodes the next pages), so the flush's own datasync finds little left to write. Linux
-  // reports a writeback error to one fsync of an open file only: a background one keeps it for flush.
-  const background = new Map<FileHandle, { unsynced: number; running?: Promise<void>; error?: unknown }>()
-  const writeback = (handle: FileHandle, bytes: number) => {
-    let state = background.get(handle)
-    if (!state) {
-      state = { unsynced: 0 }
-      background.set(handle, state)
-    }
-    state.unsynced += bytes
-    if (state.running || state.unsynced < WRITEBACK) return
-    const s = state
-    s.unsynced = 0
-    s.running = handle
-      .datasync()
-      .catch((error) => {
-        s.error ??= error
-      })
-      .finally(() => {
-        s.running = undefined
-      })
-  }
-  /** Waits for the background writeback of `handle`; throws the error one of them met. */
-  const settle = async (handle: FileHandle) => {
-    const state = background.get(handle)
-    if (!state) return
-    await state.running
-    if (state.error !== undefined) throw state.error
+    return file
   }
 
   /** Appends a batch; a batch failing half-way is cut off again. Written (not yet synced) on return. */
-  const append = async (handle: FileHandle, encoder: Encoder, records: DestinationRecord[]) => {
-    const before = sizes.get(handle) ?? (await handle.stat()).size
-    const sink = sinkFor(handle)
+  const append = async (file: OpenFile, encoder: Encoder, records: DestinationRecord[]) => {
+    // Bun's FileSink on the handle's descriptor writes ~1.8x faster than FileHandle.writeFile; the
+    // handle keeps ownership of the descriptor (sync, truncate, close), the sink is only flushed.
+    file.sink ??= Bun.file(file.handle.fd).writer({ highWaterMark: 1 << 20 })
     let bytes = 0
     try {
       for (let start = 0; start < records.length; start += CHUNK) {
         const text = encoder.encode(records, start, Math.min(records.length, start + CHUNK))
         bytes += Buffer.byteLength(text)
-        sink.write(text)
+        file.sink.write(text)
       }
-      await sink.flush()
-      sizes.set(handle, before + bytes)
-      writeback(handle, bytes)
+      await file.sink.flush()
+      file.size += bytes
+      writeback(file, bytes)
     } catch (error) {
-      sinks.delete(handle) // a failed sink may hold unwritten bytes: start a new one
-      await handle.truncate(before).catch(() => {})
+      file.sink = undefined // a failed sink may hold unwritten bytes: start a new one
+      await file.handle.truncate(file.size).catch(() => {})
       throw error
     }
   }
 
   const closeAll = async (): Promise<void> => {
-    const opened = [...handles.values()]
-    handles.clear()
-    sizes.clear()
-    sinks.clear()
+    const opened = [...files.values()]
+    files.clear()
     // A background datasync still running holds the descriptor: let it end before closing.
-    await Promise.all(opened.map((h) => background.get(h)?.running))
-    background.clear()
-    await Promise.all(opened.map((h) => h.close()))
+    await Promise.all(opened.map((f) => f.syncing))
+    await Promise.all(opened.map((f) => f.handle.close()))
   }
 
   await prepare(ctx.destinationId)
@@ -171,16 +157,17 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
       const target = await prepare(id)
       const encoder = encoderFor(id)
       const path = pathFor(target)
-      await attempt(`write ${path}`, async () => append(await handleFor(target, path), encoder, records))
+      await attempt(`write ${path}`, async () => append(await fileFor(target, path), encoder, records))
     },
     /** Everything appended so far reaches the disk; the engine commits its cursor after this. */
     async flush() {
       await attempt('sync the written files', () =>
         Promise.all(
-          [...handles].map(async ([path, handle]) => {
-            await settle(handle)
-            await handle.datasync()
-            await recordCommitted(path, sizes.get(handle) ?? (await handle.stat()).size)
+          [...files.values()].map(async (file) => {
+            await file.syncing
+            if (file.syncError !== undefined) throw file.syncError
+            await file.handle.datasync()
+            await recordCommitted(file.path, file.size)
           }),
         ),
       )
