@@ -20,9 +20,30 @@ export async function consume(ctx: RunContext, queue: Queue): Promise<ConsumerRe
   const { config } = ctx.config.destination
   const buffer = new DestinationBuffer(config.buffer_size * MB, config.buffer_flush_timeout * 1000)
   const ack = (iteration: number) => queue.ack(iteration)
-  const flush = async () => {
+  let stage: 'queue' | 'transform' | 'destination' = 'queue'
+  // A destination with `concurrentFlush` has one flush in flight while the next pages are written;
+  // cursors are still committed in order (a flush starts once the one before it has ended).
+  const overlap = !!ctx.destination.flush && ctx.destination.concurrentFlush === true
+  let inFlight: Promise<void> | undefined
+  let failed: { error: unknown } | undefined
+  const settle = async () => {
+    const running = inFlight
+    inFlight = undefined
+    await running
+    if (failed) throw failed.error
+  }
+  /** Writes the buffered range; `wait: false` lets it run on while the consumer goes on. */
+  const flush = async (wait = true) => {
+    const was = stage
+    stage = 'destination'
+    await settle()
     const range = buffer.take()
-    if (range) await writeRange(ctx, range, ack)
+    if (range && overlap && !wait)
+      inFlight = writeRange(ctx, range, ack).catch((error) => {
+        failed = { error }
+      })
+    else if (range) await writeRange(ctx, range, ack)
+    stage = was
   }
   const gauges = () =>
     ctx.observer.gauges({
@@ -33,7 +54,6 @@ export async function consume(ctx: RunContext, queue: Queue): Promise<ConsumerRe
 
   const pacer = new GcPacer()
   let nextIteration = ctx.plan.start.iteration
-  let stage: 'queue' | 'transform' | 'destination' = 'queue'
   try {
     for (;;) {
       stage = 'queue'
@@ -62,11 +82,13 @@ export async function consume(ctx: RunContext, queue: Queue): Promise<ConsumerRe
           ctx.watchdog,
         )
       stage = 'destination'
-      await place(ctx, buffer, message, converted, flush)
+      await place(ctx, buffer, message, converted, () => flush(false))
+      if (failed) throw failed.error
       pacer.add(converted.bytes)
       gauges()
     }
   } catch (error) {
+    await inFlight // never rejects: its failure is in `failed`
     if (ctx.signal.aborted && stage === 'queue') {
       await flush().catch(() => {})
       return { status: 'killed_by_runner', finished: false }

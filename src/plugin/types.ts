@@ -162,6 +162,12 @@ export interface Destination {
    * everything written so far durable. The destination cursor is committed after flush.
    */
   flush?(): Promise<void>
+  /**
+   * With `flush`: writes may go on while a flush runs, and flush makes durable at least what was
+   * written before it was called. The engine then keeps one flush in flight (its cursor is
+   * committed when it ends) while the next pages are written, instead of waiting for the disk.
+   */
+  concurrentFlush?: boolean
   /** Publishes what was written (atomic swap for full refresh). Must be idempotent. */
   finalize?(): Promise<void>
   close?(): Promise<void>

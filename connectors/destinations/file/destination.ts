@@ -159,19 +159,24 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
       const path = pathFor(target)
       await attempt(`write ${path}`, async () => append(await fileFor(target, path), encoder, records))
     },
-    /** Everything appended so far reaches the disk; the engine commits its cursor after this. */
+    /**
+     * Everything appended before the call reaches the disk; the engine commits its cursor after
+     * this. Pages go on being appended meanwhile (concurrentFlush): the sizes of now are recorded.
+     */
     async flush() {
+      const sizes = [...files.values()].map((file) => [file, file.size] as const)
       await attempt('sync the written files', () =>
         Promise.all(
-          [...files.values()].map(async (file) => {
+          sizes.map(async ([file, size]) => {
             await file.syncing
             if (file.syncError !== undefined) throw file.syncError
             await file.handle.datasync()
-            await recordCommitted(file.path, file.size)
+            await recordCommitted(file.path, size)
           }),
         ),
       )
     },
+    concurrentFlush: true,
     async finalize() {
       await closeAll()
       if (ctx.syncMode === 'stream') return
