@@ -24,7 +24,7 @@ export const FileConfig = v.object({
     ),
   ),
   page_size: v.pipe(
-    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 10_000),
+    v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 2_000),
     d('Records per page; the position is checkpointed after each page.'),
   ),
   delimiter: v.pipe(v.optional(v.pipe(v.string(), v.length(1)), ','), d('CSV field separator.')),
