@@ -176,6 +176,33 @@ describe('file destination', () => {
     expect((error as Error).message).toEndWith('Check that the folder is writable and the disk has space.')
   })
 
+  test('a flush commits what was written before it while the next pages are appended', async () => {
+    const dir = tempDir()
+    const destination = await decl.create(config, context(dir, 'full_refresh'))
+    expect(destination.concurrentFlush).toBe(true)
+    const [a, b] = [makeRecords('a', 3000), makeRecords('b', 3000)]
+    await destination.write(a, { destinationId: 'out' })
+    const committed = () => {
+      const sidecar = readdirSync(dir).find((name) => name.endsWith('.committed'))
+      const staging = sidecar!.slice(0, -'.committed'.length)
+      return { size: Number(readFileSync(join(dir, sidecar!), 'utf8')), lines: lines(join(dir, staging)) }
+    }
+    // The flush and the next page's write run at once: the flush records the size of `a` only.
+    const flushing = destination.flush!()
+    const writing = destination.write(b, { destinationId: 'out' })
+    await Promise.all([flushing, writing])
+    const first = committed()
+    const aBytes = first.lines.slice(0, 3000).reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0)
+    expect(first.size).toBe(aBytes)
+    await destination.flush!()
+    const second = committed()
+    expect(second.lines.map((line) => JSON.parse(line).source_record_id)).toEqual(idsOf(a, b))
+    expect(second.size).toBe(second.lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0))
+    await destination.finalize?.()
+    await destination.close?.()
+    expect(idsIn(join(dir, 'out.json'))).toEqual(idsOf(a, b))
+  })
+
   test('a resumed full refresh keeps what the crashed attempt wrote', async () => {
     const dir = tempDir()
     const [a, b] = [makeRecords('a', 2), makeRecords('b', 2)]
