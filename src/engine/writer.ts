@@ -33,6 +33,11 @@ export async function writeRange(
     throw error
   }
   try {
+    // The state first: it is read only once this job succeeded, which needs every cursor. A crash
+    // between the two redoes the range (its cursor is missing) and writes the state again, while
+    // the other order could leave the job's cursors complete and its state a range behind.
+    if (range.state !== undefined)
+      await ctx.backend.updateJob(ctx.plan.job.id, { incrementalState: range.state })
     if (!NO_CHECKPOINT)
       await ctx.backend.createDestinationCursor({
         ...ctx.key,
@@ -44,8 +49,6 @@ export async function writeRange(
         success: true,
         pagination: range.pagination && Object.keys(range.pagination).length ? range.pagination : null,
       })
-    if (range.state !== undefined)
-      await ctx.backend.updateJob(ctx.plan.job.id, { incrementalState: range.state })
   } catch (error) {
     throw new BizonError('backend', `Backend could not record the destination cursor: ${messageOf(error)}`, {
       cause: error,
