@@ -1,6 +1,4 @@
 /** COPY FROM STDIN (text format) for the postgres destination: encoding and streaming of rows. */
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import type { Sql, TransactionSql } from 'postgres'
 import { type DestinationRecord, IsoCache } from '../../../src/index.ts'
 import { type Layout, rowValues } from '../../shared/sql/columns.ts'
@@ -77,6 +75,88 @@ export function* copyChunks(records: DestinationRecord[], layout: Layout): Gener
   if (chunk) yield chunk
 }
 
+/**
+ * A COPY FROM STDIN kept open while pages arrive: each page's text is streamed in as it comes, and
+ * the server parses one page while the next is encoded. Its rows are all taken or none (end/abort).
+ */
+export interface CopyStream {
+  /** Streams COPY text in, waiting while the connection is behind; throws once the server refused a row. */
+  send(chunks: Iterable<string>): Promise<void>
+  /** Ends the COPY and waits until the server took every row, or throws the error of the row it refused. */
+  end(): Promise<void>
+  /** Cancels the COPY (its rows are discarded) and waits until the connection takes statements again. Never throws. */
+  abort(): Promise<void>
+}
+
+export async function openCopy(sql: Sql | TransactionSql, rel: string, columns: string): Promise<CopyStream> {
+  const query = sql.unsafe(`COPY ${rel} (${columns}) FROM STDIN`)
+  const writable = await query.writable()
+  let failure: unknown
+  let fail!: (error: unknown) => void
+  let answer!: () => void
+  /** Settles when the server answered the statement: resolves on success, rejects on the first error. */
+  const done = new Promise<void>((resolve, reject) => {
+    fail = (error) => {
+      failure ??= error
+      reject(failure)
+    }
+    writable.once('finish', resolve)
+  })
+  done.catch(() => {}) // awaited by send, end and abort; a failure nobody asks for is dropped with the transaction
+  /** Resolves once the connection is past the COPY (any outcome), so the next statement can go. */
+  const answered = new Promise<void>((resolve) => {
+    answer = resolve
+  })
+  writable.once('finish', answer)
+  // A row the server refuses mid-stream destroys the writable (an 'error' event); one refused after
+  // the last row reaches only the query, whose promise resolved already with the stream (postgres.js
+  // 3.4), so its rejection is taken here instead.
+  writable.on('error', fail)
+  ;(query as unknown as { reject: (error: unknown) => void }).reject = (error) => {
+    fail(error)
+    answer()
+  }
+  /** The writable took what it had buffered, or was destroyed (a failure: send then throws it). */
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const go = () => {
+        writable.off('drain', go)
+        writable.off('close', go)
+        resolve()
+      }
+      writable.on('drain', go)
+      writable.on('close', go)
+    })
+
+  /** Why the COPY cannot take more rows, if it cannot (the 'error' event may still be on its way). */
+  const refused = () =>
+    failure ?? writable.errored ?? (writable.destroyed ? new Error('the COPY ended early') : undefined)
+
+  return {
+    async send(chunks) {
+      for (const chunk of chunks) {
+        const error = refused()
+        if (error) throw error
+        if (!writable.write(chunk)) await drained()
+      }
+      const error = refused()
+      if (error) throw error
+    },
+    async end() {
+      if (!writable.destroyed && !writable.writableEnded) writable.end()
+      await done
+    },
+    async abort() {
+      if (!writable.destroyed && !writable.writableEnded) {
+        try {
+          writable.destroy(new Error('the rows were rolled back')) // CopyFail: the server discards them
+        } catch {} // a connection already gone has nothing to cancel
+      }
+      await answered
+    },
+  }
+}
+
 /** Streams the records into `rel` with one COPY statement (atomic: all rows or none). */
 export async function copyInto(
   sql: Sql | TransactionSql,
@@ -85,17 +165,12 @@ export async function copyInto(
   records: DestinationRecord[],
   layout: Layout,
 ): Promise<void> {
-  const query = sql.unsafe(`COPY ${rel} (${columns}) FROM STDIN`)
-  const writable = await query.writable()
-  // postgres.js 3.4 hands an error the server sends after the last row (a bad value, a constraint)
-  // only to the query, whose promise resolved already with the stream: the pipeline would then
-  // wait forever. Take that error from the query instead.
-  const failed = new Promise<never>((_, reject) => {
-    ;(query as unknown as { reject: (error: unknown) => void }).reject = reject
-  })
-  failed.catch(() => {}) // also reported by the pipeline when it fails first
-  await Promise.race([
-    pipeline(Readable.from(copyChunks(records, layout), { objectMode: false }), writable),
-    failed,
-  ])
+  const copy = await openCopy(sql, rel, columns)
+  try {
+    await copy.send(copyChunks(records, layout))
+    await copy.end()
+  } catch (error) {
+    await copy.abort()
+    throw error
+  }
 }

@@ -14,7 +14,7 @@ import { type Layout, layoutFor, upsertKey } from '../../shared/sql/columns.ts'
 import { conflictAction, destinationTables } from '../../shared/sql/destination-tables.ts'
 import { ident } from '../../shared/sql/names.ts'
 import { connect } from '../../shared/sql/postgres-connection.ts'
-import { copyInto } from './copy.ts'
+import { type CopyStream, copyChunks, copyInto, openCopy } from './copy.ts'
 import type { PostgresDestinationConfig } from './index.ts'
 import { columnDefs, createTable, ensureSchema, ensureUniqueKey, rel, stagingName, swapIn } from './tables.ts'
 
@@ -25,6 +25,16 @@ interface Target {
   layout: Layout
   /** Upsert key ([] when appending). */
   key: string[]
+  /** The quoted column list of a COPY into it. */
+  columns: string
+}
+
+/** The COPY open in the transaction: the pages of one table stream into it until flush or another table. */
+interface OpenCopy {
+  into: string
+  /** The table named in errors. */
+  where: string
+  stream: CopyStream
 }
 
 /**
@@ -32,7 +42,7 @@ interface Target {
  * CONFLICT (last record of a key wins). The temp table is dropped at once, for the next page.
  */
 async function upsert(tx: ReservedSql, t: Target, records: DestinationRecord[]): Promise<void> {
-  const cols = t.layout.columns.map((c) => ident(c.name)).join(', ')
+  const cols = t.columns
   const keys = t.key.map(ident).join(', ')
   await tx.unsafe(
     `CREATE TEMP TABLE bizon_batch (${columnDefs(t.layout)}, bizon_ord bigint GENERATED ALWAYS AS IDENTITY) ON COMMIT DROP`,
@@ -43,6 +53,8 @@ async function upsert(tx: ReservedSql, t: Target, records: DestinationRecord[]):
   )
   await tx.unsafe('DROP TABLE bizon_batch')
 }
+
+const columnsOf = (layout: Layout) => layout.columns.map((c) => ident(c.name)).join(', ')
 
 export async function createPostgresDestination(
   config: PostgresDestinationConfig,
@@ -64,6 +76,8 @@ export async function createPostgresDestination(
   let started: Promise<void> | undefined
   /** The connection holding the transaction of the rows written since the last flush. */
   let open: ReservedSql | undefined
+  /** The COPY streaming rows in that transaction, if one is open. */
+  let copy: OpenCopy | undefined
   /** `conn.closes()` when the transaction began: a connection closed since may be the one holding it. */
   let closesAtBegin = 0
   // A query on a reserved connection that has closed throws outside any promise (postgres.js 3.4).
@@ -100,7 +114,39 @@ export async function createPostgresDestination(
     tx.release()
   }
 
-  const rollback = () => end('ROLLBACK').catch(() => {}) // a dead connection rolled back by itself
+  /** Cancels the open COPY, then rolls back; never throws (a dead connection rolled back by itself). */
+  const rollback = async () => {
+    const current = copy
+    copy = undefined
+    await current?.stream.abort()
+    await end('ROLLBACK').catch(() => {})
+  }
+
+  /**
+   * Ends the open COPY and waits for the server to take its rows: a row it refused (a bad value, a
+   * constraint) surfaces here when no later write saw it first, and rolls the transaction back.
+   */
+  const endCopy = async () => {
+    const current = copy
+    if (!current) return
+    copy = undefined
+    try {
+      await current.stream.end()
+    } catch (error) {
+      await rollback()
+      throw rolledBack(current.where, error)
+    }
+  }
+
+  /** Ends the open COPY, then commits the transaction. */
+  const commit = async () => {
+    await endCopy()
+    try {
+      await end('COMMIT')
+    } catch (error) {
+      throw failure(`commit the rows written to ${rel(schema, tableOf(ctx.destinationId))}`, error)
+    }
+  }
 
   // Once per process: a fresh full-refresh job drops the staging left by a crashed attempt (decision 6).
   const start = () => {
@@ -124,11 +170,11 @@ export async function createPostgresDestination(
         await conn.sql.unsafe(`DROP TABLE IF EXISTS ${rel(schema, staging)}`)
       }
       await createTable(conn.sql, rel(schema, staging), layout, key)
-      return { table, into: rel(schema, staging), layout, key }
+      return { table, into: rel(schema, staging), layout, key, columns: columnsOf(layout) }
     }
     await createTable(conn.sql, rel(schema, table), layout, key)
     if (key.length > 0) await ensureUniqueKey(conn.sql, schema, table, key)
-    return { table, into: rel(schema, table), layout, key }
+    return { table, into: rel(schema, table), layout, key, columns: columnsOf(layout) }
   }
 
   const target = (destinationId: string) => {
@@ -144,6 +190,21 @@ export async function createPostgresDestination(
   const failure = (action: string, error: unknown) => {
     if (error instanceof BizonError) return error
     return conn.fail(action, error, 'Check destination.config and the table definition.')
+  }
+  const rolledBack = (where: string, error: unknown) =>
+    failure(`write to ${where} (the rows written since the last flush were rolled back)`, error)
+
+  /**
+   * Appends a page: its COPY text is made first (a value that cannot be encoded fails this write),
+   * then streamed into the COPY open for its table, opened when missing (ending one for another table).
+   */
+  const append = async (t: Target, where: string, records: DestinationRecord[]) => {
+    const chunks = [...copyChunks(records, t.layout)]
+    const tx = await begin()
+    if (copy && copy.into !== t.into) await endCopy()
+    copy ??= { into: t.into, where, stream: await openCopy(tx, t.into, t.columns) }
+    // Throws the error of a row of an earlier page that the server refused since.
+    await copy.stream.send(chunks)
   }
 
   return {
@@ -161,26 +222,22 @@ export async function createPostgresDestination(
         const t = await target(id)
         written = true
         if (records.length === 0) return
+        if (t.key.length === 0) return await append(t, where, records)
         const tx = await begin()
-        if (t.key.length > 0) await upsert(tx, t, records)
-        else
-          await copyInto(tx, t.into, t.layout.columns.map((c) => ident(c.name)).join(', '), records, t.layout)
+        await endCopy()
+        await upsert(tx, t, records)
       } catch (error) {
         await rollback()
-        throw failure(`write to ${where} (the rows written since the last flush were rolled back)`, error)
+        throw rolledBack(where, error)
       }
     },
     async flush() {
-      try {
-        await end('COMMIT')
-      } catch (error) {
-        throw failure(`commit the rows written to ${rel(schema, tableOf(ctx.destinationId))}`, error)
-      }
+      await commit()
     },
     async finalize() {
       if (finalized) return
       try {
-        await end('COMMIT') // the engine flushes before finalize; a caller that did not still publishes its rows
+        await commit() // the engine flushes before finalize; a caller that did not still publishes its rows
         if (!full) {
           // An empty incremental run still leaves the table in place.
           await target(ctx.destinationId)
@@ -200,6 +257,9 @@ export async function createPostgresDestination(
     async close() {
       // Closing without flush (a failed or stopped run) drops the unflushed rows, as a crash would.
       await rollback()
+      // postgres.js waits for the statement a connection was running when it died (a COPY, mostly)
+      // until the end timeout: after a lost connection, end at once.
+      if (conn.closes() > 0) await conn.sql.end({ timeout: 0 })
       await conn.close()
     },
   }
