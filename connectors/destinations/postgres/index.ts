@@ -23,8 +23,10 @@ export default defineDestination({
     'Full refresh loads `<table>__bizon_staging` and replaces the table with it in one transaction at',
     'the end, so readers see the old table until the new one is complete. Incremental appends, or',
     'upserts by `primary_key` (the last record of a page wins for a repeated key).',
-    'Pages are copied as they arrive, in one transaction committed at each flush (`buffer_size`,',
-    '`buffer_flush_timeout`): a crash rolls back what was not flushed.',
+    'Pages stream as they arrive into one COPY per table, in one transaction committed at each flush',
+    '(`buffer_size`, `buffer_flush_timeout`): a crash rolls back what was not flushed. A value that',
+    'cannot be encoded fails the write of its page; a row the server refuses (a constraint, a bad',
+    'value) fails that write or a later one of the same flush, and the whole flush is rolled back.',
   ].join('\n'),
   async create(config, ctx) {
     const { createPostgresDestination } = await import('./destination.ts')
