@@ -1,4 +1,5 @@
 /** The file destination (reference §8.3): NDJSON staged per sync mode, published by finalize. */
+import { writeSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { mkdir, open } from 'node:fs/promises'
 import type { Destination, DestinationContext, DestinationRecord, WriteInfo } from '../../../src/index.ts'
@@ -10,7 +11,7 @@ import { appendStaging, createEmpty, dropStaging, publishTemp, syncDir } from '.
 
 type Encoder = { encode(records: DestinationRecord[], start: number, end: number): string }
 
-/** Records encoded per write call: a few MB, so encoding the next chunk overlaps writing this one. */
+/** Records encoded per write call (~100 KB of text for 200 B records). */
 const CHUNK = 256
 /** Bytes written between background writebacks. */
 const WRITEBACK = 8 << 20
@@ -21,7 +22,6 @@ interface OpenFile {
   handle: FileHandle
   /** Size after the last complete write: one fstat per file, not one per page. */
   size: number
-  sink?: ReturnType<ReturnType<typeof Bun.file>['writer']>
   /** Bytes written since the last background writeback started. */
   unsynced: number
   /** The background writeback running, if any. */
@@ -120,21 +120,20 @@ export async function createFileDestination(ctx: DestinationContext): Promise<De
 
   /** Appends a batch; a batch failing half-way is cut off again. Written (not yet synced) on return. */
   const append = async (file: OpenFile, encoder: Encoder, records: DestinationRecord[]) => {
-    // Bun's FileSink on the handle's descriptor writes ~1.8x faster than FileHandle.writeFile; the
-    // handle keeps ownership of the descriptor (sync, truncate, close), the sink is only flushed.
-    file.sink ??= Bun.file(file.handle.fd).writer({ highWaterMark: 1 << 20 })
+    // writeSync into the page cache costs what Bun's FileSink does (~0.25 ns a byte) and, unlike
+    // the sink, throws a failed write (ENOSPC) here instead of as an unhandled rejection later.
     let bytes = 0
     try {
       for (let start = 0; start < records.length; start += CHUNK) {
         const text = encoder.encode(records, start, Math.min(records.length, start + CHUNK))
-        bytes += Buffer.byteLength(text)
-        file.sink.write(text)
+        const length = Buffer.byteLength(text)
+        const written = writeSync(file.handle.fd, text)
+        if (written !== length) throw new Error(`wrote ${written} of ${length} bytes (is the disk full?)`)
+        bytes += length
       }
-      await file.sink.flush()
       file.size += bytes
       writeback(file, bytes)
     } catch (error) {
-      file.sink = undefined // a failed sink may hold unwritten bytes: start a new one
       await file.handle.truncate(file.size).catch(() => {})
       throw error
     }

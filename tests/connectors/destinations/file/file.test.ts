@@ -1,6 +1,6 @@
 /** The file destination: line format, unnest, routing, paths and crash recovery (reference §8.3). */
 import { describe, expect, test } from 'bun:test'
-import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as v from 'valibot'
 import decl, { FileConfig } from '../../../../connectors/destinations/file/index.ts'
@@ -201,6 +201,17 @@ describe('file destination', () => {
     await destination.finalize?.()
     await destination.close?.()
     expect(idsIn(join(dir, 'out.json'))).toEqual(idsOf(a, b))
+  })
+
+  test('a write the disk refuses fails that write, with the reason', async () => {
+    const dir = tempDir()
+    // /dev/full refuses every write with ENOSPC: the resumed run's staging file points at it.
+    symlinkSync('/dev/full', join(dir, 'out_temp.json'))
+    const destination = await decl.create(config, context(dir, 'full_refresh', { resuming: true }))
+    await expect(destination.write(makeRecords('a', 1000), { destinationId: 'out' })).rejects.toThrow(
+      /could not write .*out_temp\.json: .*(ENOSPC|disk).*Check that the folder is writable and the disk has space/,
+    )
+    await destination.close?.()
   })
 
   test('a resumed full refresh keeps what the crashed attempt wrote', async () => {
