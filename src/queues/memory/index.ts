@@ -12,7 +12,7 @@ export const MemoryQueueConfig = v.object({
         'Most records waiting in the queue before the producer blocks (a page larger than this still goes alone). Bounds memory with large pages.',
       ),
     ),
-    20_000,
+    10_000,
   ),
   queue: v.optional(
     v.object({
