@@ -20,9 +20,12 @@ const out = arg('out', `/tmp/bizon-stages-${process.pid}.json`)
 const CHUNK = 256
 
 const config = v.parse(synthetic.config!, { records, record_bytes: recordBytes, page_size: 1000 })
-const source = createSyntheticSource({ ...config, stream: 'records' } as never, {
-  signal: new AbortController().signal,
-} as SourceContext)
+const source = createSyntheticSource(
+  { ...config, stream: 'records' } as never,
+  {
+    signal: new AbortController().signal,
+  } as SourceContext,
+)
 const encoder = new EnvelopeEncoder()
 const fd = openSync(out, 'w')
 const seconds = { source: 0, conversion: 0, envelope: 0, write: 0 }
