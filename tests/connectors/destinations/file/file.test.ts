@@ -1,6 +1,14 @@
 /** The file destination: line format, unnest, routing, paths and crash recovery (reference §8.3). */
 import { describe, expect, test } from 'bun:test'
-import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import * as v from 'valibot'
 import decl, { FileConfig } from '../../../../connectors/destinations/file/index.ts'
