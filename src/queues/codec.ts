@@ -8,6 +8,7 @@
  * absent. Dates nested inside `data`/`state` become strings (destinations serialize data to JSON
  * anyway, so the written output is the same).
  */
+import { IsoCache } from '../plugin/iso.ts'
 import type { SourceRecord } from '../plugin/types.ts'
 import type { QueueMessage } from './types.ts'
 
@@ -63,12 +64,14 @@ function toWire(message: QueueMessage, jobId?: string, part?: PartInfo): WirePag
       error: message.error,
     }
   }
+  // toISOString's text, formatted once per second of timestamps (~7x faster than one
+  // toISOString per record, itself ~2x faster than letting JSON.stringify call Date#toJSON)
+  const iso = new IsoCache('Z')
   const records = message.records.map(
     (r): WireRecord => ({
       id: r.id,
       data: r.data,
-      // toISOString here is ~2x faster than letting JSON.stringify call Date#toJSON
-      timestamp: r.timestamp?.toISOString(),
+      timestamp: r.timestamp ? iso.format(r.timestamp) : undefined,
       destination_id: r.destinationId,
     }),
   )

@@ -50,3 +50,15 @@ test('dates before 1970, far in the future and of other shapes parse back exactl
   const text = encodeMessageText(message).replace('2026-01-01T00:00:00.001Z', '+010000-01-01T00:00:00.000Z')
   expect((decodeMessageText(text).message as PageMessage).records[0]!.timestamp!.getUTCFullYear()).toBe(10000)
 })
+
+test('record timestamps travel as toISOString gives them, within a second and across seconds and eras', () => {
+  const times = [
+    0, 1, 999, 1000, 1001, 59_999, 60_000, -1, -1000, -1001, 253_402_300_800_000, -62_198_755_200_000,
+  ]
+  const page: PageMessage = {
+    ...message,
+    records: times.map((ms, i) => ({ id: i, data: {}, timestamp: new Date(ms) })),
+  }
+  const wire = JSON.parse(encodeMessageText(page)) as { records: { timestamp: string }[] }
+  expect(wire.records.map((r) => r.timestamp)).toEqual(times.map((ms) => new Date(ms).toISOString()))
+})
