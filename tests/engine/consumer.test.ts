@@ -17,8 +17,14 @@ interface Harness {
 /**
  * A consumer fed PAGES pages of 10 records, with a buffer that takes one page (each page flushes),
  * and a streaming destination whose flush takes `flushMs` and fails at flush number `failAt`.
+ * `slowSource`: a large buffer flushed by age (50 ms) while the source pauses 150 ms between pages.
  */
-function harness(options: { concurrentFlush: boolean; flushMs: number; failAt?: number }): Harness {
+function harness(options: {
+  concurrentFlush: boolean
+  flushMs: number
+  failAt?: number
+  slowSource?: boolean
+}): Harness {
   const events: string[] = []
   const cursors: DestinationCursorInput[] = []
   let flushes = 0
@@ -41,7 +47,13 @@ function harness(options: { concurrentFlush: boolean; flushMs: number; failAt?: 
   const silent = new Proxy({}, { get: () => () => {} })
   const ctx = {
     key: { name: 'p', sourceName: 's', streamName: 'r' },
-    config: { destination: { config: { buffer_size: 0.0001, buffer_flush_timeout: 0 } } },
+    config: {
+      destination: {
+        config: options.slowSource
+          ? { buffer_size: 50, buffer_flush_timeout: 0.05 }
+          : { buffer_size: 0.0001, buffer_flush_timeout: 0 },
+      },
+    },
     backend: {
       async createDestinationCursor(cursor: DestinationCursorInput) {
         if (cursor.success) events.push(`cursor ${cursor.toSourceIteration}`)
@@ -68,7 +80,8 @@ function harness(options: { concurrentFlush: boolean; flushMs: number; failAt?: 
     cursors,
     async run() {
       const consuming = consume(ctx, queue)
-      for (let iteration = 0; iteration < PAGES; iteration++)
+      for (let iteration = 0; iteration < PAGES; iteration++) {
+        if (options.slowSource && iteration > 0) await Bun.sleep(150)
         await queue.put({
           type: 'page',
           iteration,
@@ -77,6 +90,7 @@ function harness(options: { concurrentFlush: boolean; flushMs: number; failAt?: 
           pagination: iteration === PAGES - 1 ? null : { page: iteration + 1 },
           state: { page: iteration },
         })
+      }
       await queue.put({ type: 'end', iteration: PAGES, outcome: 'success' })
       return consuming
     },
@@ -136,5 +150,13 @@ describe('consumer flushes', () => {
     const after = h.events.slice(failedAt + 1)
     expect(after.filter((e) => e.startsWith('flush'))).toEqual([])
     expect(after.filter((e) => e.startsWith('write')).length).toBeLessThanOrEqual(1)
+  })
+
+  test('a flush by age that fails while the consumer waits for pages is a destination_error', async () => {
+    const h = harness({ concurrentFlush: true, flushMs: 5, failAt: 0, slowSource: true })
+    const result = await h.run()
+    expect(result.status).toBe('destination_error')
+    expect(String(result.error)).toContain('disk full')
+    expect(h.cursors.filter((c) => c.success)).toEqual([])
   })
 })
