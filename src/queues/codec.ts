@@ -64,8 +64,8 @@ function toWire(message: QueueMessage, jobId?: string, part?: PartInfo): WirePag
       error: message.error,
     }
   }
-  // toISOString's text, formatted once per second of timestamps (~7x faster than one
-  // toISOString per record, itself ~2x faster than letting JSON.stringify call Date#toJSON)
+  // toISOString's text, with the date and time formatted once per second of timestamps instead of
+  // one toISOString per record (a page encodes in ~385 instead of ~465 ns a record)
   const iso = new IsoCache('Z')
   const records = message.records.map(
     (r): WireRecord => ({
