@@ -31,7 +31,9 @@ export function toDestinationRecords(
       if (data === null) continue
       const text = JSON.stringify(data)
       bytes += text.length + id.length + ENVELOPE_BYTES
-      out[count++] = {
+      // `count` moves on only after: `out[count++] = { bizon_id: ids[count] }` took the next id
+      // (undefined for a page's last record).
+      out[count] = {
         bizon_id: ids[count]!,
         bizon_extracted_at: extractedAt,
         bizon_loaded_at: loadedAt,
@@ -40,6 +42,7 @@ export function toDestinationRecords(
         source_data: text,
         destination_id: record.destinationId,
       }
+      count++
     }
   } finally {
     watchdog?.leave()

@@ -38,7 +38,9 @@ describe('bizon run', () => {
       'source_data',
     ])
     expect(JSON.parse(lines[0]!.source_data)).toEqual({ id: 9898, name: 'bizon', age: 26 })
-    expect(lines[0]!.bizon_id).toMatch(/^[0-9a-f]{32}$/)
+    // Every line its own id, the last of each page too.
+    for (const line of lines) expect(line.bizon_id).toMatch(/^[0-9a-f]{32}$/)
+    expect(new Set(lines.map((l) => l.bizon_id)).size).toBe(lines.length)
     const jobs = stateRows(dir, 'select * from stream_jobs')
     expect(jobs).toHaveLength(1)
     expect(jobs[0]).toMatchObject({
