@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { Logger } from '../../../src/index.ts'
 import { BizonError, v } from '../../../src/index.ts'
-import { connectNats } from '../../../src/queues/nats/connection.ts'
+import { connectNats, type NatsConnectOptions } from '../../../src/queues/nats/connection.ts'
 
 const CONNECT_TIMEOUT_MS = 5_000
 
@@ -29,22 +29,12 @@ export const NatsConnectionKeys = {
   ),
 }
 
-export interface NatsConnectionConfig {
-  servers: string | string[]
-  user?: string
-  password?: string
-  token?: string
-  nkey?: string
-  creds_file?: string
-  tls?: { ca_file?: string; cert_file?: string; key_file?: string }
-}
-
 /**
  * Connects with the queue's connection code (auth, TLS, reconnect forever), file paths resolved
  * from the pipeline's folder: a clear error after a few seconds of failed attempts.
  */
 export function openNats(
-  config: NatsConnectionConfig,
+  config: NatsConnectOptions,
   what: string,
   ctx: { baseDir: string; logger: Logger; signal?: AbortSignal },
 ): Promise<NatsConnection> {
